@@ -1,0 +1,40 @@
+/* internal.h - what the resource files of the api module share. */
+#ifndef VJCORPUS_API_INTERNAL_H
+#define VJCORPUS_API_INTERNAL_H
+
+#include "vjcorpus/api.h"
+#include "vjcorpus/common.h"
+
+#include <jansson.h>
+#include <stdatomic.h>
+
+struct api_snapshot {
+    atomic_int refs;
+    corpus_t *corpus;
+    corpus_lexicon_t *lexicon;
+    char loaded_at[32]; /* ISO 8601 UTC */
+};
+
+struct api {
+    api_snapshot_t *current;
+    http_route_t *routes;
+    size_t route_count;
+};
+
+/* Dumps o compactly, drops the reference and answers req with it. */
+void api__respond(http_req_t *req, int status, json_t *o);
+
+/* A JSON string, or null for NULL. */
+json_t *api__string_or_null(const char *s);
+
+/* Document JSON: the list item, and the detail (item plus text). */
+json_t *api__document_summary(const corpus_doc_t *doc);
+json_t *api__document_detail(const corpus_doc_t *doc);
+
+/* Handlers: data is the api_t. */
+void api__health(http_req_t *req, void *data);
+void api__openapi(http_req_t *req, void *data);
+void api__documents_list(http_req_t *req, void *data);
+void api__documents_get(http_req_t *req, void *data);
+
+#endif

@@ -1,0 +1,79 @@
+/* snapshot.c - one immutable, reference-counted build of everything the
+ * API serves. Built off the loop (corpus load, later extraction and
+ * indexing), published on it. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int api_snapshot_build(const api_snapshot_options_t *opts,
+                       api_snapshot_t **out) {
+    api_snapshot_t *snap = vj_calloc(1, sizeof *snap);
+    int rc = corpus_lexicon_load(opts->lexicon_dir, opts->on_problem,
+                                 opts->data, &snap->lexicon);
+    if (rc != 0)
+        goto fail_lexicon;
+    corpus_options_t co = {
+        .dir = opts->corpus_dir,
+        .lexicon = snap->lexicon,
+        .on_problem = opts->on_problem,
+        .data = opts->data,
+    };
+    rc = corpus_load(&co, &snap->corpus);
+    if (rc != 0)
+        goto fail_corpus;
+
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(snap->loaded_at, sizeof snap->loaded_at, "%Y-%m-%dT%H:%M:%SZ",
+             &tm);
+    atomic_init(&snap->refs, 1);
+    *out = snap;
+    return 0;
+
+fail_corpus:
+    corpus_lexicon_free(snap->lexicon);
+fail_lexicon:
+    free(snap);
+    return rc;
+}
+
+api_snapshot_t *api_snapshot_ref(api_snapshot_t *snap) {
+    atomic_fetch_add(&snap->refs, 1);
+    return snap;
+}
+
+void api_snapshot_unref(api_snapshot_t *snap) {
+    if (snap == NULL || atomic_fetch_sub(&snap->refs, 1) != 1)
+        return;
+    corpus_unref(snap->corpus);
+    corpus_lexicon_free(snap->lexicon);
+    free(snap);
+}
+
+const corpus_t *api_snapshot_corpus(const api_snapshot_t *snap) {
+    return snap->corpus;
+}
+
+char *api_snapshot_dump(const api_snapshot_t *snap) {
+    const corpus_t *c = snap->corpus;
+    json_t *docs = json_array();
+    for (size_t i = 0; i < corpus_doc_count(c); i++)
+        json_array_append_new(docs,
+                              api__document_detail(corpus_doc_at(c, i)));
+    json_t *problems = json_array();
+    for (size_t i = 0; i < corpus_problem_count(c); i++) {
+        const corpus_problem_t *p = corpus_problem_at(c, i);
+        json_array_append_new(
+            problems, json_pack("{s:s, s:i, s:s, s:b}", "file", p->file,
+                                "line", (json_int_t)p->line, "message",
+                                p->message, "skipped", p->skipped));
+    }
+    json_t *o = json_pack("{s:o, s:o}", "documents", docs, "problems",
+                          problems);
+    char *s = json_dumps(o, JSON_INDENT(2));
+    json_decref(o);
+    return s;
+}

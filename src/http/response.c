@@ -1,0 +1,344 @@
+/* response.c - turning what a handler answered into a libmicrohttpd
+ * response with the headers every endpoint keeps.
+ *
+ * The entity tag is a hash of the identity body, so identical bodies get
+ * identical tags across requests and restarts. The gzip representation gets
+ * the same tag with a "-gzip" suffix (as Apache does), and If-None-Match
+ * compares weakly, ignoring the suffix, so either representation
+ * revalidates. Compression happens here with zlib: libmicrohttpd does not
+ * compress. */
+#include "internal.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <zlib.h>
+
+#define GZIP_MIN_BYTES 1024
+
+static const char *status_title(int status) {
+    switch (status) {
+    case 200:
+        return "OK";
+    case 204:
+        return "No Content";
+    case 304:
+        return "Not Modified";
+    case 400:
+        return "Bad Request";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 413:
+        return "Content Too Large";
+    case 414:
+        return "URI Too Long";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Error";
+    }
+}
+
+static void answer(http_req_t *req, int status, const char *type, char *body,
+                   size_t len) {
+    /* The first answer wins: a parser that already answered 400 is not
+     * overwritten by a handler's later call. */
+    if (req->answered) {
+        free(body);
+        return;
+    }
+    req->answered = 1;
+    req->status = status;
+    req->content_type = type;
+    req->body = body;
+    req->body_len = len;
+}
+
+void http_req_json(http_req_t *req, int status, char *body, size_t len) {
+    answer(req, status, "application/json; charset=utf-8", body, len);
+}
+
+void http_req_raw(http_req_t *req, int status, const char *content_type,
+                  char *body, size_t len) {
+    answer(req, status, content_type, body, len);
+}
+
+void http_req_problem(http_req_t *req, int status, const char *type_slug,
+                      const char *param, const char *fmt, ...) {
+    if (req->answered)
+        return;
+    char detail[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+
+    char type[128];
+    snprintf(type, sizeof type, "urn:vjcorpus:problem:%s", type_slug);
+    json_t *o = json_object();
+    json_object_set_new(o, "type", json_string(type));
+    json_object_set_new(o, "title", json_string(status_title(status)));
+    json_object_set_new(o, "status", json_integer(status));
+    /* detail and parameter may quote client input: keep them valid JSON
+     * strings even if that input was cut mid-character. */
+    json_t *d = json_string(detail);
+    if (d == NULL)
+        d = json_string("The request is invalid.");
+    json_object_set_new(o, "detail", d);
+    json_object_set_new(o, "instance",
+                        json_string(req->path ? req->path : "/"));
+    if (param && json_string(param) != NULL) {
+        json_object_set_new(o, "parameter", json_string(param));
+    }
+    char *body = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    answer(req, status, "application/problem+json; charset=utf-8", body,
+           strlen(body));
+    req->no_store = 1;
+}
+
+/* Appends s to b percent-encoded: unreserved characters and those in keep
+ * stay as they are. */
+static void put_encoded(vj_buf_t *b, const char *s, const char *keep) {
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+            (*p >= '0' && *p <= '9') || strchr("-._~", *p) ||
+            strchr(keep, *p)) {
+            vj_buf_putc(b, (char)*p);
+        } else {
+            vj_buf_putc(b, '%');
+            vj_buf_putc(b, hex[*p >> 4]);
+            vj_buf_putc(b, hex[*p & 15]);
+        }
+    }
+}
+
+static void put_link(http_req_t *req, long limit, long offset,
+                     const char *rel) {
+    vj_buf_t *b = &req->link;
+    if (b->len)
+        vj_buf_puts(b, ", ");
+    vj_buf_putc(b, '<');
+    put_encoded(b, req->path, "/");
+    vj_buf_putc(b, '?');
+    int first = 1;
+    for (size_t i = 0; i < req->query_count; i++) {
+        const char *n = req->query[i].name;
+        if (strcmp(n, "offset") == 0 || strcmp(n, "limit") == 0)
+            continue;
+        vj_buf_puts(b, first ? "" : "&");
+        put_encoded(b, n, "");
+        vj_buf_putc(b, '=');
+        put_encoded(b, req->query[i].value, "");
+        first = 0;
+    }
+    vj_buf_printf(b, "%slimit=%ld&offset=%ld>; rel=\"%s\"", first ? "" : "&",
+                  limit, offset, rel);
+}
+
+void http_req_paging(http_req_t *req, size_t total, long limit, long offset) {
+    long t = (long)total;
+    put_link(req, limit, 0, "first");
+    if (offset > 0)
+        put_link(req, limit, offset - limit > 0 ? offset - limit : 0, "prev");
+    if (offset + limit < t)
+        put_link(req, limit, offset + limit, "next");
+    long last = t > 0 ? ((t - 1) / limit) * limit : 0;
+    put_link(req, limit, last, "last");
+}
+
+void http_req_retry_after(http_req_t *req, unsigned seconds) {
+    req->retry_after = seconds;
+}
+
+void http_req_timing(http_req_t *req, const char *name, uint64_t dur_us) {
+    if (req->timing.len)
+        vj_buf_puts(&req->timing, ", ");
+    vj_buf_printf(&req->timing, "%s;dur=%.3f", name, (double)dur_us / 1000.0);
+}
+
+/* Does the Accept-Encoding value allow gzip? */
+int http__accepts_gzip(const char *ae) {
+    if (ae == NULL)
+        return 0;
+    int star = 0, gzip = -1;
+    const char *p = ae;
+    while (*p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        const char *tok = p;
+        while (*p && *p != ',' && *p != ';' && *p != ' ')
+            p++;
+        size_t len = (size_t)(p - tok);
+        double q = 1.0;
+        while (*p && *p != ',') {
+            if (*p == ';') {
+                p++;
+                while (*p == ' ')
+                    p++;
+                if ((p[0] == 'q' || p[0] == 'Q') && p[1] == '=')
+                    q = strtod(p + 2, NULL);
+            } else {
+                p++;
+            }
+        }
+        int ok = q > 0.0;
+        if ((len == 4 && strncasecmp(tok, "gzip", 4) == 0) ||
+            (len == 6 && strncasecmp(tok, "x-gzip", 6) == 0))
+            gzip = ok;
+        else if (len == 1 && tok[0] == '*')
+            star = ok;
+    }
+    return gzip >= 0 ? gzip : star;
+}
+
+/* Compresses in[0..len) as gzip into a new buffer; NULL on failure. */
+static char *gzip_compress(const char *in, size_t len, size_t *out_len) {
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+        Z_OK)
+        return NULL;
+    uLong cap = deflateBound(&z, (uLong)len);
+    char *out = vj_malloc(cap);
+    z.next_in = (Bytef *)(uintptr_t)in;
+    z.avail_in = (uInt)len;
+    z.next_out = (Bytef *)out;
+    z.avail_out = (uInt)cap;
+    int rc = deflate(&z, Z_FINISH);
+    *out_len = z.total_out;
+    deflateEnd(&z);
+    if (rc != Z_STREAM_END) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* Does If-None-Match inm name the entity tag whose hex hash is tag? */
+int http__etag_matches(const char *inm, const char *tag) {
+    const char *p = inm;
+    size_t tlen = strlen(tag);
+    while (*p) {
+        while (*p == ' ' || *p == ',' || *p == '\t')
+            p++;
+        if (*p == '*')
+            return 1;
+        if (p[0] == 'W' && p[1] == '/')
+            p += 2;
+        if (*p != '"')
+            break;
+        const char *q = strchr(p + 1, '"');
+        if (q == NULL)
+            break;
+        size_t len = (size_t)(q - p - 1);
+        if (len >= 5 && memcmp(q - 5, "-gzip", 5) == 0)
+            len -= 5;
+        if (len == tlen && memcmp(p + 1, tag, len) == 0)
+            return 1;
+        p = q + 1;
+    }
+    return 0;
+}
+
+static void add(struct MHD_Response *r, const char *name, const char *value) {
+    MHD_add_response_header(r, name, value);
+}
+
+void http__req_queue(http_req_t *req) {
+    http_server_t *s = req->srv;
+    struct MHD_Connection *c = req->conn;
+    int status = req->status;
+    char etag[48] = "";
+    char tag[24] = "";
+    int gz = 0;
+
+    if (req->body && status != 204) {
+        snprintf(tag, sizeof tag, "%016llx",
+                 (unsigned long long)vj_hash64(VJ_HASH_INIT, req->body,
+                                               req->body_len));
+    }
+
+    int cacheable = status == 200 && !req->no_store;
+    const char *inm =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+    if (cacheable && tag[0] && inm && http__etag_matches(inm, tag)) {
+        status = 304;
+        free(req->body);
+        req->body = NULL;
+        req->body_len = 0;
+    }
+
+    const char *ae =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
+    if (req->body && req->body_len >= GZIP_MIN_BYTES && http__accepts_gzip(ae)) {
+        size_t zlen;
+        char *z = gzip_compress(req->body, req->body_len, &zlen);
+        if (z) {
+            free(req->body);
+            req->body = z;
+            req->body_len = zlen;
+            gz = 1;
+        }
+    }
+    if (tag[0])
+        snprintf(etag, sizeof etag, "\"%s%s\"", tag, gz ? "-gzip" : "");
+
+    struct MHD_Response *r;
+    if (req->body && req->body_len) {
+        r = MHD_create_response_from_buffer_with_free_callback(
+            req->body_len, req->body, free);
+        req->body = NULL; /* owned by the response now */
+    } else {
+        r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    }
+    req->bytes = req->body_len;
+    if (req->content_type && status != 304 && status != 204)
+        add(r, MHD_HTTP_HEADER_CONTENT_TYPE, req->content_type);
+    if (etag[0])
+        add(r, MHD_HTTP_HEADER_ETAG, etag);
+    if (gz)
+        add(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+    add(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+    if (status != 304 && (req->no_store || status >= 300)) {
+        add(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    } else {
+        char cc[64];
+        snprintf(cc, sizeof cc, "public, max-age=%u, must-revalidate",
+                 s->cfg.max_age_s);
+        add(r, MHD_HTTP_HEADER_CACHE_CONTROL, cc);
+    }
+    add(r, "Access-Control-Allow-Origin", s->cors_origin);
+    add(r, "Access-Control-Expose-Headers", "ETag, Link, Server-Timing");
+    add(r, "X-Content-Type-Options", "nosniff");
+    if (req->link.len && status == 200)
+        add(r, MHD_HTTP_HEADER_LINK, req->link.data);
+    if (req->allow)
+        add(r, MHD_HTTP_HEADER_ALLOW, req->allow);
+    if (req->retry_after) {
+        char ra[16];
+        snprintf(ra, sizeof ra, "%u", req->retry_after);
+        add(r, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+    }
+    if (status == 204 && req->allow) {
+        add(r, "Access-Control-Allow-Methods", req->allow);
+        add(r, "Access-Control-Allow-Headers",
+            "Accept, Accept-Encoding, Content-Type, If-None-Match");
+        add(r, "Access-Control-Max-Age", "86400");
+    }
+    http_req_timing(req, "total", vj_now_us() - req->start_us);
+    add(r, "Server-Timing", req->timing.data);
+
+    req->status = status;
+    req->queued = MHD_queue_response(c, (unsigned)status, r) == MHD_YES;
+    MHD_destroy_response(r);
+}
