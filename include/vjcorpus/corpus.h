@@ -165,6 +165,8 @@ size_t corpus_doc_count(const corpus_t *c);
 const corpus_doc_t *corpus_doc_at(const corpus_t *c, size_t i);
 /* Looks a document up by id; NULL if there is none. */
 const corpus_doc_t *corpus_doc_find(const corpus_t *c, const char *id);
+/* The index of the document with this id, or SIZE_MAX if there is none. */
+size_t corpus_doc_find_index(const corpus_t *c, const char *id);
 
 /* Totals over all documents. */
 size_t corpus_paragraph_total(const corpus_t *c);

@@ -122,6 +122,14 @@ int http_req_paging_params(http_req_t *req, long *limit, long *offset);
 /* Answers with a JSON body; steals body (malloc'd, len bytes). */
 void http_req_json(http_req_t *req, int status, char *body, size_t len);
 
+/* Answers with a JSON body the caller keeps (a cached, immutable
+ * serialisation): body must stay valid until release(release_data) is
+ * called, once, when libmicrohttpd is done with it. hash is
+ * vj_hash64(VJ_HASH_INIT, body, len), precomputed, which becomes the ETag. */
+void http_req_json_shared(http_req_t *req, int status, const char *body,
+                          size_t len, uint64_t hash, void (*release)(void *),
+                          void *release_data);
+
 /* Answers with any body and content type; steals body. */
 void http_req_raw(http_req_t *req, int status, const char *content_type,
                   char *body, size_t len);

@@ -61,6 +61,14 @@ void api__respond(http_req_t *req, int status, json_t *o) {
     http_req_json(req, status, body, strlen(body));
 }
 
+static void release_snapshot(void *snap) { api_snapshot_unref(snap); }
+
+void api__respond_cached(http_req_t *req, api_snapshot_t *snap,
+                         const char *body, size_t len, uint64_t hash) {
+    http_req_json_shared(req, 200, body, len, hash, release_snapshot,
+                         api_snapshot_ref(snap));
+}
+
 json_t *api__string_or_null(const char *s) {
     return s ? json_string(s) : json_null();
 }

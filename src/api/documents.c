@@ -157,11 +157,12 @@ void api__documents_list(http_req_t *req, void *data) {
 void api__documents_get(http_req_t *req, void *data) {
     const char *id = http_req_path_param(req, "id");
     api_snapshot_t *snap = api_current(data);
-    const corpus_doc_t *doc = corpus_doc_find(snap->corpus, id);
-    if (doc == NULL)
+    size_t i = corpus_doc_find_index(snap->corpus, id);
+    if (i == SIZE_MAX)
         http_req_problem(req, 404, "not-found", NULL,
                          "No document with id '%s'.", id);
     else
-        api__respond(req, 200, api__document_detail(doc));
+        api__respond_cached(req, snap, snap->doc_json[i],
+                            snap->doc_json_len[i], snap->doc_json_hash[i]);
     api_snapshot_unref(snap);
 }

@@ -13,6 +13,11 @@ struct api_snapshot {
     corpus_t *corpus;
     corpus_lexicon_t *lexicon;
     char loaded_at[32]; /* ISO 8601 UTC */
+    /* The serialised detail of each document, in corpus order, built with
+     * the snapshot so GET /api/v1/documents/{id} only copies bytes. */
+    char **doc_json;
+    size_t *doc_json_len;
+    uint64_t *doc_json_hash;
 };
 
 struct api {
@@ -23,6 +28,11 @@ struct api {
 
 /* Dumps o compactly, drops the reference and answers req with it. */
 void api__respond(http_req_t *req, int status, json_t *o);
+
+/* Answers req with a body cached in snap, holding a reference to snap until
+ * the response is sent. */
+void api__respond_cached(http_req_t *req, api_snapshot_t *snap,
+                         const char *body, size_t len, uint64_t hash);
 
 /* A JSON string, or null for NULL. */
 json_t *api__string_or_null(const char *s);

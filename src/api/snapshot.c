@@ -24,6 +24,21 @@ int api_snapshot_build(const api_snapshot_options_t *opts,
     if (rc != 0)
         goto fail_corpus;
 
+    size_t n = corpus_doc_count(snap->corpus);
+    snap->doc_json = vj_calloc(n, sizeof *snap->doc_json);
+    snap->doc_json_len = vj_calloc(n, sizeof *snap->doc_json_len);
+    snap->doc_json_hash = vj_calloc(n, sizeof *snap->doc_json_hash);
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = api__document_detail(corpus_doc_at(snap->corpus, i));
+        snap->doc_json[i] = json_dumps(o, JSON_COMPACT);
+        json_decref(o);
+        if (snap->doc_json[i] == NULL)
+            abort(); /* only on allocation failure */
+        snap->doc_json_len[i] = strlen(snap->doc_json[i]);
+        snap->doc_json_hash[i] = vj_hash64(VJ_HASH_INIT, snap->doc_json[i],
+                                           snap->doc_json_len[i]);
+    }
+
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
@@ -48,6 +63,12 @@ api_snapshot_t *api_snapshot_ref(api_snapshot_t *snap) {
 void api_snapshot_unref(api_snapshot_t *snap) {
     if (snap == NULL || atomic_fetch_sub(&snap->refs, 1) != 1)
         return;
+    size_t n = corpus_doc_count(snap->corpus);
+    for (size_t i = 0; i < n; i++)
+        free(snap->doc_json[i]);
+    free(snap->doc_json);
+    free(snap->doc_json_len);
+    free(snap->doc_json_hash);
     corpus_unref(snap->corpus);
     corpus_lexicon_free(snap->lexicon);
     free(snap);

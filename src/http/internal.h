@@ -71,6 +71,11 @@ struct http_req {
     int status;
     char *body;
     size_t body_len;
+    /* A borrowed body (http_req_json_shared): released, not freed. */
+    void (*release)(void *);
+    void *release_data;
+    uint64_t hash;
+    int hash_set;
     const char *content_type;
     const char *allow;   /* Allow header, or NULL */
     int no_store;        /* Cache-Control: no-store */

@@ -150,7 +150,10 @@ void http__req_free(http_req_t *req) {
     }
     free(req->raw_uri);
     free(req->path);
-    free(req->body);
+    if (req->release)
+        req->release(req->release_data);
+    else
+        free(req->body);
     vj_buf_free(&req->link);
     vj_buf_free(&req->timing);
     free(req);

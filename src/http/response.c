@@ -66,6 +66,32 @@ void http_req_json(http_req_t *req, int status, char *body, size_t len) {
     answer(req, status, "application/json; charset=utf-8", body, len);
 }
 
+void http_req_json_shared(http_req_t *req, int status, const char *body,
+                          size_t len, uint64_t hash, void (*release)(void *),
+                          void *release_data) {
+    if (req->answered) {
+        release(release_data);
+        return;
+    }
+    answer(req, status, "application/json; charset=utf-8", (char *)(uintptr_t)body,
+           len);
+    req->release = release;
+    req->release_data = release_data;
+    req->hash = hash;
+    req->hash_set = 1;
+}
+
+/* Drops the body, freeing or releasing it. */
+static void body_drop(http_req_t *req) {
+    if (req->release)
+        req->release(req->release_data);
+    else
+        free(req->body);
+    req->body = NULL;
+    req->body_len = 0;
+    req->release = NULL;
+}
+
 void http_req_raw(http_req_t *req, int status, const char *content_type,
                   char *body, size_t len) {
     answer(req, status, content_type, body, len);
@@ -263,9 +289,10 @@ void http__req_queue(http_req_t *req) {
     int gz = 0;
 
     if (req->body && status != 204) {
-        snprintf(tag, sizeof tag, "%016llx",
-                 (unsigned long long)vj_hash64(VJ_HASH_INIT, req->body,
-                                               req->body_len));
+        uint64_t h = req->hash_set ? req->hash
+                                   : vj_hash64(VJ_HASH_INIT, req->body,
+                                               req->body_len);
+        snprintf(tag, sizeof tag, "%016llx", (unsigned long long)h);
     }
 
     int cacheable = status == 200 && !req->no_store;
@@ -273,9 +300,7 @@ void http__req_queue(http_req_t *req) {
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
     if (cacheable && tag[0] && inm && http__etag_matches(inm, tag)) {
         status = 304;
-        free(req->body);
-        req->body = NULL;
-        req->body_len = 0;
+        body_drop(req);
     }
 
     const char *ae =
@@ -284,7 +309,7 @@ void http__req_queue(http_req_t *req) {
         size_t zlen;
         char *z = gzip_compress(req->body, req->body_len, &zlen);
         if (z) {
-            free(req->body);
+            body_drop(req);
             req->body = z;
             req->body_len = zlen;
             gz = 1;
@@ -294,11 +319,17 @@ void http__req_queue(http_req_t *req) {
         snprintf(etag, sizeof etag, "\"%s%s\"", tag, gz ? "-gzip" : "");
 
     struct MHD_Response *r;
-    if (req->body && req->body_len) {
+    if (req->body && req->body_len && req->release) {
+        r = MHD_create_response_from_buffer_with_free_callback_cls(
+            req->body_len, req->body, req->release, req->release_data);
+        req->body = NULL; /* released by the response now */
+        req->release = NULL;
+    } else if (req->body && req->body_len) {
         r = MHD_create_response_from_buffer_with_free_callback(
             req->body_len, req->body, free);
         req->body = NULL; /* owned by the response now */
     } else {
+        body_drop(req);
         r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
     }
     req->bytes = req->body_len;

@@ -1,0 +1,635 @@
+// validate_openapi.mjs - checks the running server against openapi/openapi.json.
+//
+//   VJCORPUS_BIN=build/vjcorpus node tests/api/validate_openapi.mjs
+//
+// Run from the repository root. Starts `$VJCORPUS_BIN serve` on a free port
+// over data/corpus, waits (at most 10 s) for /api/v1/health to answer 200,
+// then sends real requests covering every path and every status the
+// document lists that a client can provoke. For each response it finds the
+// operation (path template and method) and the response object for the
+// status (or `default`) and checks: the status is documented, Content-Type
+// is a documented media type with charset=utf-8, the body validates against
+// the schema (Ajv, JSON Schema 2020-12), and every header the response
+// object marks required is present and matches its schema. A few checks of
+// the contract the schemas cannot express follow (offsets, paging, ETags).
+//
+// Special cases, as the document describes them:
+//   * a path no template matches answers components/responses/NotFound, and
+//     a method a path does not have answers 405, which the document lists
+//     under the path's GET operation (OpenAPI has no place for responses of
+//     methods that do not exist); both may also answer what any request may
+//     (components/responses BadRequest, PayloadTooLarge, UriTooLong,
+//     HeadersTooLarge, InternalError);
+//   * HEAD responses have no body; their Content-Type is checked against the
+//     media types of the GET operation's response with the same status.
+//
+// Prints one line per check, then "openapi: N passed, N failed"; exits 1 on
+// any failure. The server is always stopped, on exceptions and signals too.
+import {spawn} from 'node:child_process';
+import {readFileSync} from 'node:fs';
+import http from 'node:http';
+import {gunzipSync} from 'node:zlib';
+import {isDeepStrictEqual} from 'node:util';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+
+const BIN = process.env.VJCORPUS_BIN || 'build/vjcorpus';
+const DOC_PATH = 'openapi/openapi.json';
+const CORPUS = 'data/corpus';
+const STARTUP_MS = 10_000;
+const REQUEST_MS = 5_000;
+const DOC_ID = 'https://vjcorpus.invalid/openapi.json';
+const METHODS = ['get', 'head', 'options', 'put', 'post', 'delete', 'patch', 'trace'];
+
+// --- Results ---------------------------------------------------------------
+
+let passed = 0;
+let failed = 0;
+
+function check(ok, what, why = '') {
+    if (ok) {
+        passed++;
+        console.log(`ok   ${what}`);
+    } else {
+        failed++;
+        console.log(`FAIL ${what}${why ? `: ${why}` : ''}`);
+    }
+    return ok;
+}
+
+// --- The document and Ajv ------------------------------------------------
+
+const doc = JSON.parse(readFileSync(DOC_PATH, 'utf8'));
+const ajv = new Ajv2020({strict: false, allErrors: true, validateFormats: true});
+addFormats(ajv);
+// The whole document is one schema resource: refs like
+// "#/components/schemas/Document" inside it resolve against it, and any
+// schema in it is reached as DOC_ID + "#" + its JSON pointer.
+ajv.addSchema({...doc, $id: DOC_ID});
+const validators = new Map();
+
+function validatorAt(pointer) {
+    let v = validators.get(pointer);
+    if (!v) {
+        v = ajv.compile({$ref: `${DOC_ID}#${pointer}`});
+        validators.set(pointer, v);
+    }
+    return v;
+}
+
+const esc = s => s.replace(/~/g, '~0').replace(/\//g, '~1');
+const unesc = s => s.replace(/~1/g, '/').replace(/~0/g, '~');
+
+function at(pointer) {
+    let o = doc;
+    for (const part of pointer.split('/').slice(1)) {
+        if (o == null)
+            return undefined;
+        o = o[unesc(part)];
+    }
+    return o;
+}
+
+// Follows $refs (document-local only); returns [object, its pointer].
+function deref(obj, pointer) {
+    for (let i = 0; obj && obj.$ref && i < 20; i++) {
+        if (!obj.$ref.startsWith('#/'))
+            throw new Error(`external $ref not supported: ${obj.$ref}`);
+        pointer = obj.$ref.slice(1);
+        obj = at(pointer);
+    }
+    return [obj, pointer];
+}
+
+function ajvErrors(v) {
+    return (v.errors || []).slice(0, 5)
+        .map(e => `${e.instancePath || '/'} ${e.message}` +
+            (e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ''))
+        .join('; ');
+}
+
+// Path templates, literal ones first so /a/b beats /a/{x}.
+const templates = Object.keys(doc.paths)
+    .map(t => ({
+        template: t,
+        params: (t.match(/\{/g) || []).length,
+        re: new RegExp('^' + t.split(/\{[^}]+\}/)
+            .map(s => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+') + '$'),
+    }))
+    .sort((a, b) => a.params - b.params);
+
+function findPath(path) {
+    const t = templates.find(t => t.re.test(path));
+    return t ? t.template : null;
+}
+
+// Responses any request may get whatever its path or method, before routing
+// (a malformed request target, oversized input, a bug).
+const ANYWHERE = {400: 'BadRequest', 413: 'PayloadTooLarge', 414: 'UriTooLong',
+    431: 'HeadersTooLarge', 500: 'InternalError'};
+
+// The response object (and its pointer) documenting status for method on
+// path, or [null, reason]. A path no template matches may answer 404; a
+// method a path lacks may answer 405 (which the document lists under the
+// path's GET, as OpenAPI has no place for responses of methods a path does
+// not have); both may answer what any request may get.
+function findResponse(method, path, status) {
+    const template = findPath(path);
+    const item = template && doc.paths[template];
+    const op = item && item[method];
+    if (!op) {
+        let name = ANYWHERE[status];
+        if (!template && status === 404)
+            name = 'NotFound';
+        if (template && status === 405 && item.get && item.get.responses['405'])
+            return deref(item.get.responses['405'], `/paths/${esc(template)}/get/responses/405`);
+        if (name)
+            return deref({$ref: `#/components/responses/${name}`}, '');
+        return [null, template
+            ? `${template} documents no ${method.toUpperCase()} operation and no ${status} for it`
+            : `no path template matches ${path}`];
+    }
+    const opPtr = `/paths/${esc(template)}/${method}`;
+    for (const key of [String(status), `${String(status)[0]}XX`, 'default']) {
+        if (op.responses[key])
+            return deref(op.responses[key], `${opPtr}/responses/${esc(key)}`);
+    }
+    return [null, `${method.toUpperCase()} ${template} documents no ${status} response`];
+}
+
+// --- HTTP ------------------------------------------------------------------
+
+let port = 0;
+
+// One request with node:http (raw: no decompression, any method, any URI
+// length, bodies on GET). Resolves {status, headers, body (Buffer, gunzipped
+// if gzip), rawLength, gzip}.
+function request({method = 'GET', path, headers = {}, body = null}) {
+    return new Promise((resolve, reject) => {
+        const req = http.request({
+            host: '127.0.0.1', port, method, path, agent: false,
+            headers: {Connection: 'close', ...headers,
+                ...(body != null ? {'Content-Length': Buffer.byteLength(body)} : {})},
+            timeout: REQUEST_MS,
+        }, res => {
+            const chunks = [];
+            res.on('data', c => chunks.push(c));
+            res.on('error', reject);
+            res.on('end', () => {
+                let buf = Buffer.concat(chunks);
+                const rawLength = buf.length;
+                const gzip = /gzip/i.test(res.headers['content-encoding'] || '');
+                if (gzip && buf.length)
+                    buf = gunzipSync(buf);
+                resolve({status: res.statusCode, headers: res.headers, body: buf, rawLength, gzip});
+            });
+        });
+        req.on('timeout', () => req.destroy(new Error(`timed out after ${REQUEST_MS} ms`)));
+        req.on('error', reject);
+        if (body != null)
+            req.write(body);
+        req.end();
+    });
+}
+
+// --- Checking one response against the document ----------------------------
+
+function mediaType(ct) {
+    return (ct || '').split(';')[0].trim().toLowerCase();
+}
+
+function headerValue(schema, raw) {
+    const [s] = deref(schema, '');
+    const types = [].concat(s && s.type || 'string');
+    if ((types.includes('integer') || types.includes('number')) && /^-?\d+(\.\d+)?$/.test(raw))
+        return Number(raw);
+    return raw;
+}
+
+// Checks res to `label` against the document; returns the parsed JSON body
+// (or undefined).
+function validate(label, method, path, res, {expectStatus} = {}) {
+    const m = method.toLowerCase();
+    const tag = `${label} -> ${res.status}`;
+    const expected = [].concat(expectStatus ?? []);
+    if (expected.length &&
+        !check(expected.includes(res.status), `${tag} status`, `expected ${expected.join(' or ')}`))
+        return undefined;
+    const [resp, ptr] = findResponse(m, path, res.status);
+    if (!check(resp != null, `${tag} documented`, resp == null ? ptr : ''))
+        return undefined;
+
+    // Headers the response object marks required.
+    const missing = [];
+    const bad = [];
+    for (const [name, h0] of Object.entries(resp.headers || {})) {
+        const [h, hptr] = deref(h0, `${ptr}/headers/${esc(name)}`);
+        const raw = res.headers[name.toLowerCase()];
+        if (raw === undefined) {
+            if (h.required)
+                missing.push(name);
+            continue;
+        }
+        if (h.schema) {
+            const v = validatorAt(`${hptr}/schema`);
+            if (!v(headerValue(h.schema, raw)))
+                bad.push(`${name}: ${JSON.stringify(raw)} ${ajvErrors(v)}`);
+        }
+    }
+    check(missing.length === 0 && bad.length === 0, `${tag} headers`,
+        [missing.length ? `missing ${missing.join(', ')}` : '', ...bad].filter(Boolean).join('; '));
+
+    // Content-Type and body.
+    let content = resp.content;
+    if (m === 'head' || !content) {
+        // HEAD: no body; the media type is that of GET's same response.
+        if (m === 'head') {
+            const [getResp] = findResponse('get', path, res.status);
+            content = getResp && getResp.content;
+        }
+        const noBody = res.body.length === 0;
+        check(noBody, `${tag} no body`, noBody ? '' : `${res.body.length} bytes`);
+        if (content && res.status !== 304 && res.status !== 204) {
+            const mt = mediaType(res.headers['content-type']);
+            check(mt in content, `${tag} content-type`,
+                `${res.headers['content-type']} not in ${Object.keys(content).join(', ')}`);
+        }
+        return undefined;
+    }
+    const ct = res.headers['content-type'];
+    const mt = mediaType(ct);
+    if (!check(mt in content, `${tag} content-type`,
+        `${ct} not in ${Object.keys(content).join(', ')}`))
+        return undefined;
+    check(/;\s*charset=utf-8/i.test(ct || ''), `${tag} charset=utf-8`, ct);
+    let json;
+    try {
+        json = JSON.parse(res.body.toString('utf8'));
+    } catch (e) {
+        check(false, `${tag} JSON body`, e.message);
+        return undefined;
+    }
+    const schema = content[mt].schema;
+    if (schema) {
+        const v = validatorAt(`${ptr}/content/${esc(mt)}/schema`);
+        check(v(json), `${tag} body matches schema`, ajvErrors(v));
+    }
+    return json;
+}
+
+async function run(label, opts, extra = {}) {
+    const method = opts.method || 'GET';
+    let res;
+    try {
+        res = await request(opts);
+    } catch (e) {
+        check(false, `${label}`, `request failed: ${e.message}`);
+        return {};
+    }
+    const path = opts.path.split('?')[0];
+    const json = validate(label, method, path, res, extra);
+    return {res, json};
+}
+
+// --- Offline: the document's own examples validate against their schemas ----
+
+function checkExamples() {
+    let n = 0;
+    const errs = [];
+    const walk = (o, ptr) => {
+        if (!o || typeof o !== 'object')
+            return;
+        if (o.schema && (o.examples || o.example !== undefined) && !ptr.includes('/schemas/')) {
+            const v = validatorAt(`${ptr}/schema`);
+            const list = o.examples
+                ? Object.entries(o.examples).map(([k, e]) => [k, deref(e, '')[0].value])
+                : [['example', o.example]];
+            for (const [k, val] of list) {
+                n++;
+                if (!v(val))
+                    errs.push(`${ptr} ${k}: ${ajvErrors(v)}`);
+            }
+        }
+        for (const [k, v] of Object.entries(o))
+            if (k !== 'schema' && k !== 'examples' && k !== 'example')
+                walk(v, `${ptr}/${esc(k)}`);
+    };
+    walk(doc, '');
+    check(errs.length === 0, `document: ${n} examples match their schemas`, errs.join('; '));
+}
+
+// --- The server --------------------------------------------------------------
+
+let server = null;
+let serverLog = '';
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+
+function startServer() {
+    return new Promise((resolve, reject) => {
+        server = spawn(BIN, ['serve', '--corpus', CORPUS, '--host', '127.0.0.1', '--port', '0'],
+            {stdio: ['ignore', 'pipe', 'pipe']});
+        const timer = setTimeout(() => reject(new Error(
+            `no "listening on" line within ${STARTUP_MS} ms`)), STARTUP_MS);
+        server.on('error', e => {
+            clearTimeout(timer);
+            reject(new Error(`cannot start ${BIN}: ${e.message}`));
+        });
+        server.on('exit', (code, sig) => {
+            clearTimeout(timer);
+            reject(new Error(`server exited early (${sig || code})`));
+        });
+        server.stdout.on('data', d => { serverLog += d; });
+        server.stderr.on('data', d => {
+            serverLog += d;
+            const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(serverLog);
+            if (m && !port) {
+                port = Number(m[1]);
+                clearTimeout(timer);
+                resolve();
+            }
+        });
+    });
+}
+
+// Polls health until 200. Validates the first 503 if one is seen.
+async function waitReady(deadline) {
+    let sawLoading = false;
+    for (;;) {
+        try {
+            const res = await request({path: '/api/v1/health'});
+            if (res.status === 200)
+                return;
+            if (res.status === 503 && !sawLoading) {
+                sawLoading = true;
+                validate('GET /api/v1/health (while loading)', 'GET', '/api/v1/health', res);
+            }
+        } catch {
+            // not accepting yet
+        }
+        if (Date.now() > deadline)
+            throw new Error(`/api/v1/health did not answer 200 within ${STARTUP_MS} ms`);
+        await sleep(50);
+    }
+}
+
+async function stopServer() {
+    if (!server || server.exitCode !== null || server.signalCode !== null)
+        return;
+    const exited = new Promise(r => server.once('exit', (code, sig) => r(sig || code)));
+    server.kill('SIGTERM');
+    const how = await Promise.race([exited, sleep(5000).then(() => 'timeout')]);
+    if (how === 'timeout') {
+        server.kill('SIGKILL');
+        await exited;
+        console.log('note: server did not exit within 5 s of SIGTERM; killed');
+    } else {
+        console.log(`note: server exited after SIGTERM with ${how}`);
+    }
+}
+
+for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.on(sig, () => {
+        if (server && server.exitCode === null)
+            server.kill('SIGKILL');
+        process.exit(130);
+    });
+}
+process.on('exit', () => {
+    if (server && server.exitCode === null && server.signalCode === null)
+        server.kill('SIGKILL');
+});
+
+// --- The requests --------------------------------------------------------------
+
+async function scenarios() {
+    const H = '/api/v1/health';
+    const L = '/api/v1/documents';
+
+    // Service.
+    const health = await run(`GET ${H}`, {path: H}, {expectStatus: 200});
+    if (health.json) {
+        check(health.json.status === 'ok' && health.json.ready === true && health.json.documents === 5,
+            `GET ${H} says ok, ready, 5 documents`, JSON.stringify(health.json));
+    }
+    await run(`HEAD ${H}`, {method: 'HEAD', path: H}, {expectStatus: 200});
+    await run(`GET ${H}?_=1 (underscore ignored)`, {path: `${H}?_=1`}, {expectStatus: 200});
+    await run(`GET ${H}?verbose=1 (unknown parameter)`, {path: `${H}?verbose=1`}, {expectStatus: 400});
+
+    const spec = await run('GET /openapi.json', {path: '/openapi.json'}, {expectStatus: 200});
+    if (spec.json)
+        check(isDeepStrictEqual(spec.json, doc), 'GET /openapi.json is openapi/openapi.json',
+            'the served document differs from the file (rebuild the binary)');
+    await run('HEAD /openapi.json', {method: 'HEAD', path: '/openapi.json'}, {expectStatus: 200});
+
+    // The document list.
+    const list = await run(`GET ${L}`, {path: L}, {expectStatus: 200});
+    const all = list.json ? list.json.items : [];
+    if (list.json) {
+        const ids = all.map(d => d.id);
+        check(list.json.total === 5 && list.json.limit === 20 && list.json.offset === 0 && ids.length === 5,
+            `GET ${L} defaults: 5 of 5, limit 20, offset 0`,
+            `total ${list.json.total}, limit ${list.json.limit}, offset ${list.json.offset}, ${ids.length} items`);
+        check(isDeepStrictEqual(ids, [...ids].sort()), `GET ${L} sorted by id`, ids.join(' '));
+    }
+    const page = await run(`GET ${L}?limit=2&offset=1`, {path: `${L}?limit=2&offset=1`}, {expectStatus: 200});
+    if (page.json) {
+        check(page.json.limit === 2 && page.json.offset === 1 && page.json.items.length === 2 &&
+            isDeepStrictEqual(page.json.items, all.slice(1, 3)),
+        `GET ${L}?limit=2&offset=1 is items 1-2 of the full list`);
+        const link = page.res.headers.link || '';
+        check(['first', 'prev', 'next', 'last'].every(r => link.includes(`rel="${r}"`)),
+            `GET ${L}?limit=2&offset=1 Link has first, prev, next, last`, link);
+    }
+    const byDate = await run(`GET ${L}?sort=published&order=desc`,
+        {path: `${L}?sort=published&order=desc`}, {expectStatus: 200});
+    if (byDate.json) {
+        const dates = byDate.json.items.map(d => d.published).filter(d => d != null);
+        const sorted = [...dates].sort((a, b) => (a < b) - (a > b));
+        check(isDeepStrictEqual(dates.map(d => d.slice(0, 10)), sorted.map(d => d.slice(0, 10))),
+            `GET ${L}?sort=published&order=desc newest first`, dates.join(' '));
+    }
+    await run(`GET ${L}?sort=id&order=asc&limit=100&offset=0`,
+        {path: `${L}?sort=id&order=asc&limit=100&offset=0`}, {expectStatus: 200});
+    await run(`GET ${L}?language=vi`, {path: `${L}?language=vi`}, {expectStatus: 200});
+    const none = await run(`GET ${L}?language=ja`, {path: `${L}?language=ja`}, {expectStatus: 200});
+    if (none.json)
+        check(none.json.total === 0 && none.json.items.length === 0, `GET ${L}?language=ja is empty`);
+    await run(`GET ${L}?offset=1000000`, {path: `${L}?offset=1000000`}, {expectStatus: 200});
+    await run(`GET ${L}?_cb=123 (underscore ignored)`, {path: `${L}?_cb=123`}, {expectStatus: 200});
+    await run(`GET ${L} Accept-Encoding: gzip`, {path: L, headers: {'Accept-Encoding': 'gzip'}},
+        {expectStatus: 200});
+
+    // 400s: each names the parameter.
+    for (const [q, param] of [
+        ['limit=0', 'limit'], ['limit=101', 'limit'], ['limit=abc', 'limit'], ['limit=', 'limit'],
+        ['offset=-1', 'offset'], ['offset=1000001', 'offset'], ['sort=title', 'sort'],
+        ['order=up', 'order'], ['language=VI', 'language'], ['lmit=2', 'lmit'],
+        ['limit=2&limit=3', 'limit'],
+    ]) {
+        const r = await run(`GET ${L}?${q}`, {path: `${L}?${q}`}, {expectStatus: 400});
+        if (r.json)
+            check(r.json.parameter === param && r.json.status === 400 && r.json.instance === L,
+                `GET ${L}?${q} problem names ${param}`, JSON.stringify(r.json));
+    }
+
+    // Malformed request targets.
+    for (const [path, type] of [['/api/v1/%ff', 'invalid-path'], [`${L}/%00`, 'invalid-path'],
+        [`${L}?language=%zz`, 'invalid-parameter']]) {
+        const r = await run(`GET ${path}`, {path}, {expectStatus: 400});
+        if (r.json)
+            check(r.json.type === `urn:vjcorpus:problem:${type}`, `GET ${path} type ${type}`, r.json.type);
+    }
+
+    // One document.
+    const id = all.length ? all[0].id : '000_9a418107b7a7cca5';
+    const D = `${L}/${id}`;
+    const one = await run(`GET ${D}`, {path: D}, {expectStatus: 200});
+    if (one.json)
+        checkDocument(one.json, all[0]);
+    for (const d of all.slice(1)) {
+        const r = await run(`GET ${L}/${d.id}`, {path: `${L}/${d.id}`}, {expectStatus: 200});
+        if (r.json)
+            checkDocument(r.json, d);
+    }
+    await run(`HEAD ${D}`, {method: 'HEAD', path: D}, {expectStatus: 200});
+    await run(`GET ${D}?full=1 (unknown parameter)`, {path: `${D}?full=1`}, {expectStatus: 400});
+    const nf = await run(`GET ${L}/999_0000000000000000`, {path: `${L}/999_0000000000000000`},
+        {expectStatus: 404});
+    if (nf.json)
+        check(nf.json.type === 'urn:vjcorpus:problem:not-found', `GET ${L}/999_… type not-found`);
+    await run(`HEAD ${L}/999_0000000000000000`, {method: 'HEAD', path: `${L}/999_0000000000000000`},
+        {expectStatus: 404});
+
+    // Unknown paths.
+    await run('GET /api/v1/nope', {path: '/api/v1/nope'}, {expectStatus: 404});
+    await run('GET /', {path: '/'}, {expectStatus: 404});
+    await run(`GET ${L}/${id}/extra`, {path: `${L}/${id}/extra`}, {expectStatus: 404});
+
+    // 405.
+    for (const [method, path] of [['POST', L], ['DELETE', D], ['PUT', H], ['PATCH', '/openapi.json']]) {
+        const r = await run(`${method} ${path}`, {method, path}, {expectStatus: 405});
+        if (r.res)
+            check(r.res.headers.allow === 'GET, HEAD, OPTIONS', `${method} ${path} Allow`,
+                String(r.res.headers.allow));
+    }
+
+    // 304 with the ETag of an earlier response; ETags are stable.
+    for (const path of [L, `${L}?limit=2&offset=1`, D, '/openapi.json']) {
+        const first = await request({path});
+        const again = await request({path});
+        check(first.headers.etag && first.headers.etag === again.headers.etag &&
+            first.body.equals(again.body), `GET ${path} same body and ETag twice`,
+        `${first.headers.etag} vs ${again.headers.etag}`);
+        await run(`GET ${path} If-None-Match`, {path, headers: {'If-None-Match': first.headers.etag}},
+            {expectStatus: 304});
+        await run(`HEAD ${path} If-None-Match`,
+            {method: 'HEAD', path, headers: {'If-None-Match': first.headers.etag}}, {expectStatus: 304});
+    }
+    const gz = await request({path: D, headers: {'Accept-Encoding': 'gzip'}});
+    const plain = await request({path: D});
+    check(gz.gzip && gz.body.equals(plain.body), `GET ${D} gzip decodes to the identity body`,
+        `content-encoding ${gz.headers['content-encoding']}`);
+    if (gz.headers.etag)
+        await run(`GET ${D} If-None-Match (gzip ETag, no Accept-Encoding)`,
+            {path: D, headers: {'If-None-Match': gz.headers.etag}}, {expectStatus: 304});
+    await run(`GET ${D} If-None-Match: "nope"`, {path: D, headers: {'If-None-Match': '"nope"'}},
+        {expectStatus: 200});
+
+    // OPTIONS (CORS preflight) on every path.
+    for (const path of [H, '/openapi.json', L, D]) {
+        await run(`OPTIONS ${path}`, {method: 'OPTIONS', path, headers: {
+            Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'GET',
+            'Access-Control-Request-Headers': 'if-none-match'}}, {expectStatus: 204});
+    }
+
+    // Oversized input.
+    const longPath = `${L}?_pad=${'a'.repeat(20000 - L.length - 6)}`;
+    await run(`GET ${L}?_pad=… (20 000-byte URI)`, {path: longPath}, {expectStatus: 414});
+    await run(`GET ${L}?_pad=… (20 000-byte URI, unknown path)`,
+        {path: `/nope?_pad=${'a'.repeat(19990)}`}, {expectStatus: 414});
+    await run(`GET ${L} with a 20 000-byte header`,
+        {path: L, headers: {'X-Padding': 'a'.repeat(20000)}}, {expectStatus: 431});
+    await run(`GET ${L} with a body`, {path: L, body: '{"q":"x"}',
+        headers: {'Content-Type': 'application/json'}}, {expectStatus: 413});
+    // The wrong method and a body: either problem may be reported first.
+    await run(`POST ${L} with a body`, {method: 'POST', path: L, body: 'x=1',
+        headers: {'Content-Type': 'application/x-www-form-urlencoded'}}, {expectStatus: [405, 413]});
+    await run(`OPTIONS ${L} with a body`, {method: 'OPTIONS', path: L, body: 'x',
+        headers: {'Content-Type': 'text/plain'}}, {expectStatus: 413});
+}
+
+// The detail of a document: consistent with its list item and with itself.
+function checkDocument(d, summary) {
+    const label = `GET /api/v1/documents/${d.id}`;
+    if (summary) {
+        const same = Object.keys(summary).every(k => isDeepStrictEqual(d[k], summary[k]));
+        check(same, `${label} agrees with its list item`);
+    }
+    const text = Buffer.from(d.text, 'utf8');
+    const cps = [...d.text];
+    const problems = [];
+    let sentences = 0;
+    d.paragraphs.forEach((p, i) => {
+        if (p.index !== i)
+            problems.push(`paragraph ${i} has index ${p.index}`);
+        const byBytes = text.subarray(p.start, p.end).toString('utf8');
+        const byChars = cps.slice(p.char_start, p.char_end).join('');
+        if (byBytes !== p.text)
+            problems.push(`paragraph ${i}: bytes ${p.start}-${p.end} are not its text`);
+        if (byChars !== p.text)
+            problems.push(`paragraph ${i}: code points ${p.char_start}-${p.char_end} are not its text`);
+        for (const s of p.sentences) {
+            sentences++;
+            if (s.start < p.start || s.end > p.end || s.start >= s.end)
+                problems.push(`paragraph ${i}: sentence ${s.start}-${s.end} outside it`);
+            else if (text.subarray(s.start, s.end).toString('utf8') !==
+                cps.slice(s.char_start, s.char_end).join(''))
+                problems.push(`paragraph ${i}: sentence bytes ${s.start}-${s.end} and code points ` +
+                    `${s.char_start}-${s.char_end} differ`);
+        }
+    });
+    const joined = d.paragraphs.map(p => p.text).join('\n\n');
+    if (joined !== d.text)
+        problems.push('text is not the paragraphs joined by a blank line');
+    if (d.paragraph_count !== d.paragraphs.length)
+        problems.push(`paragraph_count ${d.paragraph_count} but ${d.paragraphs.length} paragraphs`);
+    if (d.sentence_count !== sentences)
+        problems.push(`sentence_count ${d.sentence_count} but ${sentences} sentences`);
+    if (d.text !== d.text.normalize('NFC'))
+        problems.push('text is not NFC');
+    for (const c of d.captions)
+        if (c.after_paragraph != null && c.after_paragraph >= d.paragraphs.length)
+            problems.push(`caption after paragraph ${c.after_paragraph} of ${d.paragraphs.length}`);
+    check(problems.length === 0, `${label} offsets, counts and text consistent`,
+        problems.slice(0, 5).join('; '));
+}
+
+// --- Main ------------------------------------------------------------------------
+
+async function main() {
+    checkExamples();
+    const deadline = Date.now() + STARTUP_MS;
+    try {
+        await startServer();
+        await waitReady(deadline);
+        check(true, `server up on port ${port}`);
+    } catch (e) {
+        check(false, 'server up', e.message);
+        if (serverLog)
+            console.log(serverLog.split('\n').slice(-20).map(l => `  | ${l}`).join('\n'));
+        return;
+    }
+    await scenarios();
+}
+
+let crashed = null;
+try {
+    await main();
+} catch (e) {
+    crashed = e;
+    check(false, 'validator', e.stack || String(e));
+} finally {
+    await stopServer();
+}
+console.log(`openapi: ${passed} passed, ${failed} failed`);
+process.exit(failed || crashed ? 1 : 0);
