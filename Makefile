@@ -56,7 +56,7 @@ REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/replay/%)
 FUZZ_BIN   := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
 .PHONY: all run deps test check check-san check-unit check-api check-replay \
-        check-openapi lint-openapi fuzz format clean
+        check-openapi lint-openapi check-container fuzz format clean
 
 all: $(BIN)
 
@@ -107,7 +107,7 @@ test: deps
 	@$(MAKE) --no-print-directory check
 	@$(MAKE) --no-print-directory BUILD=build/asan \
 	    SANITIZE=address,undefined check-san
-	@$(MAKE) --no-print-directory lint-openapi check-openapi
+	@$(MAKE) --no-print-directory lint-openapi check-openapi check-container
 	@echo "make test: all passed"
 
 check: check-unit check-api check-replay
@@ -128,7 +128,7 @@ check-replay: $(REPLAY_BIN)
 SAN_LOGS := $(BUILD)/logs
 check-san:
 	@rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)
-	@ASAN_OPTIONS=log_path=$(abspath $(SAN_LOGS))/asan:detect_leaks=1:abort_on_error=0 \
+	@ASAN_OPTIONS=log_path=$(abspath $(SAN_LOGS))/asan:detect_leaks=1:abort_on_error=0:fast_unwind_on_malloc=0 \
 	 UBSAN_OPTIONS=log_path=$(abspath $(SAN_LOGS))/ubsan:print_stacktrace=1:halt_on_error=1 \
 	 LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
 	 $(MAKE) --no-print-directory check; rc=$$?; \
@@ -143,6 +143,11 @@ lint-openapi:
 
 check-openapi: $(BIN)
 	VJCORPUS_BIN=$(BIN) node tests/api/validate_openapi.mjs
+
+# No Docker engine runs here: check the runtime stage against the libraries
+# the binary really loads.
+check-container: $(BIN)
+	tests/container/check-runtime-libs $(BIN)
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 	@mkdir -p $(@D)

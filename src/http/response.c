@@ -121,9 +121,9 @@ void http_req_problem(http_req_t *req, int status, const char *type_slug,
     json_object_set_new(o, "detail", d);
     json_object_set_new(o, "instance",
                         json_string(req->path ? req->path : "/"));
-    if (param && json_string(param) != NULL) {
-        json_object_set_new(o, "parameter", json_string(param));
-    }
+    json_t *pj = param ? json_string(param) : NULL;
+    if (pj)
+        json_object_set_new(o, "parameter", pj);
     char *body = json_dumps(o, JSON_COMPACT);
     json_decref(o);
     answer(req, status, "application/problem+json; charset=utf-8", body,
