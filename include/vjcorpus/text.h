@@ -29,6 +29,11 @@ size_t text_utf8_encode(int32_t cp, char *out);
  * string (caller frees) of *out_len bytes. Returns 0 or VJ_EILSEQ. */
 int text_nfc(const char *s, size_t len, char **out, size_t *out_len);
 
+/* Folds valid UTF-8 for matching: case folded, tone and other marks
+ * removed, đ/Đ -> d. *out is a new NUL-terminated string (caller frees).
+ * Returns 0 or VJ_EILSEQ. */
+int text_fold(const char *s, size_t len, char **out, size_t *out_len);
+
 /* Character classes of one code point (Unicode general categories). */
 int text_cp_is_letter(int32_t cp);
 int text_cp_is_upper(int32_t cp);

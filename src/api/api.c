@@ -5,11 +5,17 @@
  * api_publish(), called on the loop, so handlers never see a half-built
  * one. */
 #include "internal.h"
+#include "vjcorpus/text.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 static const char *const list_params[] = {"sort", "order", "language", NULL};
+static const char *const timeline_params[] = {
+    "from", "to", "type", "actor", "place", "q", "document", "order",
+    "format", "planned", NULL};
+static const char *const entity_params[] = {"type", "q", "document", "sort",
+                                            NULL};
 
 api_t *api_new(void) {
     api_t *api = vj_calloc(1, sizeof *api);
@@ -20,6 +26,12 @@ api_t *api_new(void) {
         {"/api/v1/documents", api__documents_list, list_params,
          HTTP_ROUTE_LIST, api},
         {"/api/v1/documents/{id}", api__documents_get, NULL, 0, api},
+        {"/api/v1/timeline", api__timeline_list, timeline_params,
+         HTTP_ROUTE_LIST, api},
+        {"/api/v1/timeline/{id}", api__timeline_get, NULL, 0, api},
+        {"/api/v1/entities", api__entities_list, entity_params,
+         HTTP_ROUTE_LIST, api},
+        {"/api/v1/entities/{id}", api__entities_get, NULL, 0, api},
     };
     api->route_count = VJ_ARRAY_SIZE(routes);
     api->routes = vj_malloc(sizeof routes);
@@ -71,4 +83,58 @@ void api__respond_cached(http_req_t *req, api_snapshot_t *snap,
 
 json_t *api__string_or_null(const char *s) {
     return s ? json_string(s) : json_null();
+}
+
+json_t *api__date(const extract_date_t *d) {
+    static const char *const prec[] = {"", "day", "week", "month", "quarter",
+                                       "year"};
+    static const char *const mods[] = {NULL, "early", "mid", "late",
+                                       "approx", "fiscal"};
+    char start[16], end[16];
+    extract_date_format(d, start, end);
+    json_t *o = json_pack("{s:s, s:s, s:s}", "start", start, "end", end,
+                          "precision", prec[d->precision]);
+    if (d->mod != EXTRACT_MOD_NONE)
+        json_object_set_new(o, "mod", json_string(mods[d->mod]));
+    return o;
+}
+
+static json_t *published_json(const corpus_doc_t *doc) {
+    return doc->published.precision == CORPUS_PREC_NONE
+               ? json_null()
+               : json_string(doc->published.iso);
+}
+
+json_t *api__source(const api_snapshot_t *snap, const extract_source_t *src,
+                    int with_doc) {
+    const corpus_doc_t *doc = corpus_doc_at(snap->corpus, src->doc);
+    const corpus_span_t *sp = &src->span;
+    json_t *o = json_pack(
+        "{s:s, s:I, s:I, s:I, s:I, s:I, s:s%}", "document_id", doc->id,
+        "paragraph", (json_int_t)src->paragraph, "start",
+        (json_int_t)sp->start, "end", (json_int_t)sp->end, "char_start",
+        (json_int_t)sp->char_start, "char_end", (json_int_t)sp->char_end,
+        "quote", doc->text + sp->start, (size_t)(sp->end - sp->start));
+    if (with_doc) {
+        json_object_set_new(o, "document_title", json_string(doc->title));
+        json_object_set_new(o, "published", published_json(doc));
+    }
+    return o;
+}
+
+json_t *api__entity_ref(const api_snapshot_t *snap, uint32_t entity) {
+    static const char *const types[] = {"person", "organization", "place"};
+    const extract_entity_t *e = extract_entity_at(snap->xlex, entity);
+    return json_pack("{s:s, s:s, s:s}", "id", e->id, "name", e->name, "type",
+                     types[e->type]);
+}
+
+int api__folded_contains(const char *text, const char *folded_needle) {
+    char *f;
+    size_t n;
+    if (text_fold(text, strlen(text), &f, &n) != 0)
+        return 0;
+    int hit = strstr(f, folded_needle) != NULL;
+    free(f);
+    return hit;
 }

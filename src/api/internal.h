@@ -4,6 +4,7 @@
 
 #include "vjcorpus/api.h"
 #include "vjcorpus/common.h"
+#include "vjcorpus/extract.h"
 
 #include <jansson.h>
 #include <stdatomic.h>
@@ -12,6 +13,8 @@ struct api_snapshot {
     atomic_int refs;
     corpus_t *corpus;
     corpus_lexicon_t *lexicon;
+    extract_lexicon_t *xlex;
+    extract_result_t *extract;
     char loaded_at[32]; /* ISO 8601 UTC */
     /* The serialised detail of each document, in corpus order, built with
      * the snapshot so GET /api/v1/documents/{id} only copies bytes. */
@@ -41,10 +44,26 @@ json_t *api__string_or_null(const char *s);
 json_t *api__document_summary(const corpus_doc_t *doc);
 json_t *api__document_detail(const corpus_doc_t *doc);
 
+/* A date object {"start","end","precision"[,"mod"]}. */
+json_t *api__date(const extract_date_t *d);
+/* A source object for a span of document doc_index of snap's corpus:
+ * {"document_id","paragraph","start","end","char_start","char_end",
+ * "quote"}, plus "document_title" and "published" when with_doc. */
+json_t *api__source(const api_snapshot_t *snap, const extract_source_t *src,
+                    int with_doc);
+/* {"id","name","type"} of a gazetteer entity. */
+json_t *api__entity_ref(const api_snapshot_t *snap, uint32_t entity);
+/* Does the folded text hold the folded needle? */
+int api__folded_contains(const char *text, const char *folded_needle);
+
 /* Handlers: data is the api_t. */
 void api__health(http_req_t *req, void *data);
 void api__openapi(http_req_t *req, void *data);
 void api__documents_list(http_req_t *req, void *data);
 void api__documents_get(http_req_t *req, void *data);
+void api__timeline_list(http_req_t *req, void *data);
+void api__timeline_get(http_req_t *req, void *data);
+void api__entities_list(http_req_t *req, void *data);
+void api__entities_get(http_req_t *req, void *data);
 
 #endif

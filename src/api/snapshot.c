@@ -23,6 +23,13 @@ int api_snapshot_build(const api_snapshot_options_t *opts,
     rc = corpus_load(&co, &snap->corpus);
     if (rc != 0)
         goto fail_corpus;
+    rc = extract_lexicon_load(opts->lexicon_dir, opts->on_problem,
+                              opts->data, &snap->xlex);
+    if (rc != 0)
+        goto fail_xlex;
+    rc = extract_run(snap->xlex, snap->corpus, &snap->extract);
+    if (rc != 0)
+        goto fail_extract;
 
     size_t n = corpus_doc_count(snap->corpus);
     snap->doc_json = vj_calloc(n, sizeof *snap->doc_json);
@@ -48,6 +55,10 @@ int api_snapshot_build(const api_snapshot_options_t *opts,
     *out = snap;
     return 0;
 
+fail_extract:
+    extract_lexicon_free(snap->xlex);
+fail_xlex:
+    corpus_unref(snap->corpus);
 fail_corpus:
     corpus_lexicon_free(snap->lexicon);
 fail_lexicon:
@@ -69,6 +80,8 @@ void api_snapshot_unref(api_snapshot_t *snap) {
     free(snap->doc_json);
     free(snap->doc_json_len);
     free(snap->doc_json_hash);
+    extract_result_free(snap->extract);
+    extract_lexicon_free(snap->xlex);
     corpus_unref(snap->corpus);
     corpus_lexicon_free(snap->lexicon);
     free(snap);
@@ -92,7 +105,41 @@ char *api_snapshot_dump(const api_snapshot_t *snap) {
                                 "line", (json_int_t)p->line, "message",
                                 p->message, "skipped", p->skipped));
     }
-    json_t *o = json_pack("{s:o, s:o}", "documents", docs, "problems",
+    json_t *events = json_array();
+    for (size_t i = 0; i < extract_event_count(snap->extract); i++) {
+        const extract_event_t *ev = extract_event_at(snap->extract, i);
+        json_t *sources = json_array();
+        for (size_t k = 0; k < ev->report_count; k++)
+            json_array_append_new(sources,
+                                  api__source(snap, &ev->reports[k].source,
+                                              0));
+        json_array_append_new(
+            events, json_pack("{s:s, s:o, s:s, s:b, s:s, s:o}", "id", ev->id,
+                              "date", api__date(&ev->date), "type",
+                              extract_event_type_names[ev->type], "planned",
+                              ev->planned, "title", ev->title, "sources",
+                              sources));
+    }
+    json_t *entities = json_array();
+    for (size_t i = 0; i < extract_entity_count(snap->xlex); i++) {
+        const extract_entity_mention_t *m;
+        size_t n = extract_entity_mentions(snap->extract, i, &m);
+        if (n == 0)
+            continue;
+        json_t *ref = api__entity_ref(snap, (uint32_t)i);
+        json_object_set_new(ref, "mention_count", json_integer((json_int_t)n));
+        json_array_append_new(entities, ref);
+    }
+    json_t *unresolved = json_array();
+    for (size_t i = 0; i < extract_unresolved_count(snap->extract); i++) {
+        const extract_unresolved_t *u = extract_unresolved_at(snap->extract, i);
+        json_t *src = api__source(snap, &u->source, 0);
+        json_object_set_new(src, "reason", json_string(u->reason));
+        json_array_append_new(unresolved, src);
+    }
+    json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o}", "documents", docs,
+                          "events", events, "entities", entities,
+                          "unresolved_dates", unresolved, "problems",
                           problems);
     char *s = json_dumps(o, JSON_INDENT(2));
     json_decref(o);

@@ -556,6 +556,285 @@ async function scenarios() {
         headers: {'Content-Type': 'application/x-www-form-urlencoded'}}, {expectStatus: [405, 413]});
     await run(`OPTIONS ${L} with a body`, {method: 'OPTIONS', path: L, body: 'x',
         headers: {'Content-Type': 'text/plain'}}, {expectStatus: 413});
+
+    await timelineScenarios(all.map(d => d.id));
+    await entityScenarios(all.map(d => d.id));
+}
+
+// --- Timeline and entities ---------------------------------------------------
+
+const texts = new Map();
+
+// The text of a document (fetched once).
+async function docText(id) {
+    if (!texts.has(id)) {
+        const r = await request({path: `/api/v1/documents/${encodeURIComponent(id)}`});
+        texts.set(id, r.status === 200 ? JSON.parse(r.body.toString('utf8')).text : null);
+    }
+    return texts.get(id);
+}
+
+// Problems with a span object (a source or a mention): its byte and code
+// point offsets must both slice the document text to its quote.
+async function spanProblems(what, s) {
+    const text = await docText(s.document_id);
+    if (text == null)
+        return [`${what}: document ${s.document_id} not found`];
+    const out = [];
+    const bytes = Buffer.from(text, 'utf8');
+    if (bytes.subarray(s.start, s.end).toString('utf8') !== s.quote)
+        out.push(`${what}: bytes ${s.start}-${s.end} of ${s.document_id} are not the quote`);
+    if ([...text].slice(s.char_start, s.char_end).join('') !== s.quote)
+        out.push(`${what}: code points ${s.char_start}-${s.char_end} of ${s.document_id} are not the quote`);
+    return out;
+}
+
+// The first day a date covers, as YYYY-MM-DD: events are ordered by it (and
+// then by precision, finer first, so `2025-10-01` comes before `2025-10`).
+const dateKey = d => (d.start + '-01-01').slice(0, 10);
+
+async function timelineScenarios(docIds) {
+    const T = '/api/v1/timeline';
+
+    const all = await run(`GET ${T}?limit=100`, {path: `${T}?limit=100`}, {expectStatus: 200});
+    const events = all.json && Array.isArray(all.json.items) ? all.json.items : [];
+    if (all.json) {
+        check(events.length > 0 && all.json.total === events.length,
+            `GET ${T}?limit=100 has events, all on one page`, `total ${all.json.total}, ${events.length} items`);
+        const starts = events.map(e => dateKey(e.date));
+        const bad = starts.findIndex((s, i) => i > 0 && starts[i - 1] > s);
+        check(bad < 0, `GET ${T} in date order`, bad < 0 ? '' : `${starts[bad - 1]} before ${starts[bad]}`);
+        const problems = [];
+        for (const e of events)
+            for (const [i, s] of e.sources.entries())
+                problems.push(...await spanProblems(`event ${e.id} source ${i}`, s));
+        check(problems.length === 0, `GET ${T} every source's offsets slice its quote`,
+            problems.slice(0, 5).join('; '));
+        const ids = events.map(e => e.id);
+        check(new Set(ids).size === ids.length, `GET ${T} ids are unique`);
+    }
+
+    const dflt = await run(`GET ${T}`, {path: T}, {expectStatus: 200});
+    if (dflt.json)
+        check(dflt.json.limit === 20 && dflt.json.offset === 0 &&
+            isDeepStrictEqual(dflt.json.items, events.slice(0, 20)),
+        `GET ${T} defaults: limit 20, offset 0, the first 20 events`);
+    const page = await run(`GET ${T}?limit=3&offset=2`, {path: `${T}?limit=3&offset=2`}, {expectStatus: 200});
+    if (page.json)
+        check(isDeepStrictEqual(page.json.items, events.slice(2, 5)),
+            `GET ${T}?limit=3&offset=2 is items 2-4 of the full list`);
+    const desc = await run(`GET ${T}?order=desc&limit=100`, {path: `${T}?order=desc&limit=100`},
+        {expectStatus: 200});
+    if (desc.json)
+        check(isDeepStrictEqual(desc.json.items.map(e => e.id), events.map(e => e.id).reverse()),
+            `GET ${T}?order=desc is the asc list reversed`);
+
+    // Filters: each answer validates and holds what the filter says.
+    const filtered = async (query, ok, what) => {
+        const r = await run(`GET ${T}?${query}`, {path: `${T}?${query}`}, {expectStatus: 200});
+        if (r.json && Array.isArray(r.json.items)) {
+            const bad = r.json.items.filter(e => !ok(e));
+            check(bad.length === 0, `GET ${T}?${query} ${what}`, bad.map(e => e.id).slice(0, 5).join(' '));
+        }
+        return r.json;
+    };
+    const overlaps = (e, lo, hi) => {
+        const end = e.date.end;
+        // Compare as prefixes: a range [start, end] at any precision
+        // overlaps [lo, hi] (days) unless it ends before lo or starts after hi.
+        return !(end < lo.slice(0, end.length)) && !(e.date.start > hi.slice(0, e.date.start.length));
+    };
+    const april = await filtered('from=2025-04&to=2025-04&limit=100',
+        e => overlaps(e, '2025-04-01', '2025-04-30'), 'overlap April 2025');
+    if (april)
+        check(april.items.some(e => /ishiba/i.test(e.title + e.sources.map(s => s.quote).join(' ')) &&
+            e.date.start.startsWith('2025-04')), `GET ${T}?from=2025-04&to=2025-04 has the Ishiba visit`);
+    await filtered('from=2025&limit=100', e => e.date.end >= '2025', 'end in or after 2025');
+    await filtered('to=2024-12-31&limit=100', e => e.date.start <= '2024-12-31', 'start by 2024-12-31');
+    await filtered('from=2023-11-01&to=2025-12', e => overlaps(e, '2023-11-01', '2025-12-31'),
+        'overlap 2023-11-01..2025-12');
+    await filtered('type=visit&limit=100', e => e.type === 'visit', 'only visits');
+    await filtered('type=visit,meeting,agreement&limit=100',
+        e => ['visit', 'meeting', 'agreement'].includes(e.type), 'only visits, meetings, agreements');
+    const fold = s => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D')
+        .toLowerCase();
+    const holds = (e, w) => fold(e.title).includes(fold(w)) || e.sources.some(s => fold(s.quote).includes(fold(w)));
+    const ish = await filtered('q=ishiba&limit=100', e => holds(e, 'ishiba'), 'title or quote holds ishiba');
+    if (ish)
+        check(ish.total > 0, `GET ${T}?q=ishiba finds events`);
+    await filtered(`q=${encodeURIComponent('Nhật Bản')}&limit=100`, e => holds(e, 'nhat ban'),
+        'title or quote holds Nhật Bản');
+    await filtered('q=nhat%20ban&limit=5', e => holds(e, 'nhat ban'), 'accent-insensitive');
+    await filtered(`document=${docIds[1]}&limit=100`, e => e.sources.some(s => s.document_id === docIds[1]),
+        `reported by ${docIds[1]}`);
+    await filtered('actor=ishiba&limit=100',
+        e => e.actors.some(a => fold(a.name).includes('ishiba')), 'has actor Ishiba');
+    await filtered('planned=true&limit=100', e => e.planned === true, 'only planned');
+    await filtered('planned=false&limit=100', e => e.planned === false, 'only not planned');
+    await filtered('format=json&limit=2', () => true, 'format=json');
+    await filtered('type=forum&order=desc&from=2020&to=2030&q=di%E1%BB%85n%20%C4%91%C3%A0n&limit=10',
+        e => e.type === 'forum', 'combined filters');
+    const actorIds = [...new Set(events.flatMap(e => e.actors.map(a => a.id)))];
+    if (actorIds.length)
+        await filtered(`actor=${actorIds[0]}&limit=100`, e => e.actors.some(a => a.id === actorIds[0]),
+            `has actor ${actorIds[0]}`);
+    const placeIds = [...new Set(events.flatMap(e => e.places.map(a => a.id)))];
+    if (placeIds.length)
+        await filtered(`place=${placeIds[0]}&limit=100`, e => e.places.some(a => a.id === placeIds[0]),
+            `has place ${placeIds[0]}`);
+    else
+        await filtered('place=ha%20noi&limit=100', () => true, 'place by words');
+
+    // TimelineJS.
+    const tl = await run(`GET ${T}?format=timelinejs&limit=100`, {path: `${T}?format=timelinejs&limit=100`},
+        {expectStatus: 200});
+    if (tl.json) {
+        const ev = tl.json.events || [];
+        check(ev.length === events.length &&
+            ev.every((t, i) => t.unique_id === events[i].id && t.text.headline === events[i].title &&
+                t.group === events[i].type && t.start_date.year === Number(events[i].date.start.slice(0, 4))),
+        `GET ${T}?format=timelinejs is the same events`);
+    }
+    await run(`GET ${T}?format=timelinejs&type=visit&order=desc&limit=2&offset=1`,
+        {path: `${T}?format=timelinejs&type=visit&order=desc&limit=2&offset=1`}, {expectStatus: 200});
+    await run(`HEAD ${T}?format=timelinejs`, {method: 'HEAD', path: `${T}?format=timelinejs`}, {expectStatus: 200});
+
+    // 400s naming the parameter.
+    for (const [qs, param] of [
+        ['from=2025-13', 'from'], ['to=2025-02-30', 'to'], ['from=25', 'from'], ['from=2025-4', 'from'],
+        ['from=2025-05&to=2025-04', 'from'], ['type=bogus', 'type'], ['type=visit,bogus', 'type'],
+        ['type=', 'type'], ['order=sideways', 'order'], ['format=xml', 'format'], ['planned=maybe', 'planned'],
+        ['document=nope', 'document'], ['q=', 'q'], ['actor=', 'actor'], ['place=', 'place'],
+        ['limit=0', 'limit'], ['offset=-1', 'offset'], ['when=2025', 'when'], ['q=a&q=b', 'q'],
+    ]) {
+        const r = await run(`GET ${T}?${qs}`, {path: `${T}?${qs}`}, {expectStatus: 400});
+        if (r.json)
+            check(r.json.parameter === param && r.json.instance === T, `GET ${T}?${qs} problem names ${param}`,
+                JSON.stringify(r.json));
+    }
+
+    // One event.
+    const id = events.length ? events[0].id : 'none';
+    const E = `${T}/${encodeURIComponent(id)}`;
+    const one = await run(`GET ${E}`, {path: E}, {expectStatus: 200});
+    if (one.json)
+        check(isDeepStrictEqual(one.json, events[0]), `GET ${E} equals its list item`);
+    for (const e of events.slice(1)) {
+        const p = `${T}/${encodeURIComponent(e.id)}`;
+        const r = await request({path: p});
+        if (r.status !== 200 || !isDeepStrictEqual(JSON.parse(r.body.toString('utf8')), e)) {
+            check(false, `GET ${p} equals its list item`, `status ${r.status}`);
+            break;
+        }
+    }
+    await run(`HEAD ${E}`, {method: 'HEAD', path: E}, {expectStatus: 200});
+    await run(`GET ${E}?full=1 (unknown parameter)`, {path: `${E}?full=1`}, {expectStatus: 400});
+    const nf = await run(`GET ${T}/no-such-event`, {path: `${T}/no-such-event`}, {expectStatus: 404});
+    if (nf.json)
+        check(nf.json.type === 'urn:vjcorpus:problem:not-found', `GET ${T}/no-such-event type not-found`);
+    await run(`HEAD ${T}/no-such-event`, {method: 'HEAD', path: `${T}/no-such-event`}, {expectStatus: 404});
+    await run(`GET ${E}/extra`, {path: `${E}/extra`}, {expectStatus: 404});
+    await run(`POST ${T}`, {method: 'POST', path: T}, {expectStatus: 405});
+    await run(`DELETE ${E}`, {method: 'DELETE', path: E}, {expectStatus: 405});
+
+    await cachingAndPreflight([`${T}?from=2025&type=visit`, `${T}?format=timelinejs&limit=3`, E]);
+}
+
+async function entityScenarios(docIds) {
+    const N = '/api/v1/entities';
+    const all = await run(`GET ${N}?limit=100`, {path: `${N}?limit=100`}, {expectStatus: 200});
+    const items = all.json && Array.isArray(all.json.items) ? all.json.items : [];
+    if (all.json) {
+        check(items.length > 0, `GET ${N}?limit=100 has entities`, `total ${all.json.total}`);
+        const counts = items.map(e => e.mention_count);
+        check(counts.every((c, i) => i === 0 || counts[i - 1] >= c), `GET ${N} most mentioned first`,
+            counts.join(' '));
+        const problems = [];
+        for (const e of items) {
+            if (e.mentions.length !== Math.min(5, e.mention_count))
+                problems.push(`${e.id}: ${e.mentions.length} mentions listed of ${e.mention_count}`);
+            for (const [i, m] of e.mentions.entries())
+                problems.push(...await spanProblems(`entity ${e.id} mention ${i}`, m));
+        }
+        check(problems.length === 0, `GET ${N} mentions: at most 5, offsets slice the quote`,
+            problems.slice(0, 5).join('; '));
+    }
+    await run(`GET ${N}`, {path: N}, {expectStatus: 200});
+    const filtered = async (query, ok, what) => {
+        const r = await run(`GET ${N}?${query}`, {path: `${N}?${query}`}, {expectStatus: 200});
+        if (r.json && Array.isArray(r.json.items)) {
+            const bad = r.json.items.filter(e => !ok(e));
+            check(bad.length === 0, `GET ${N}?${query} ${what}`, bad.map(e => e.id).slice(0, 5).join(' '));
+        }
+        return r.json;
+    };
+    for (const type of ['person', 'organization', 'place'])
+        await filtered(`type=${type}&limit=100`, e => e.type === type, `only ${type}`);
+    const pmc = await filtered('q=pham%20minh%20chinh', () => true, 'validates');
+    if (pmc)
+        check(pmc.items.some(e => e.name === 'Phạm Minh Chính'), `GET ${N}?q=pham minh chinh finds Phạm Minh Chính`,
+            pmc.items.map(e => e.name).join(', '));
+    await filtered(`document=${docIds[0]}&limit=100`, () => true, 'validates');
+    const byName = await filtered('sort=name&limit=100', () => true, 'validates');
+    if (byName) {
+        const names = byName.items.map(e => e.name);
+        check(names.every((n, i) => i === 0 || Buffer.compare(Buffer.from(names[i - 1]), Buffer.from(n)) <= 0),
+            `GET ${N}?sort=name by name (bytes)`, names.join(', '));
+    }
+    await filtered('sort=mentions&type=person&limit=3&offset=1', e => e.type === 'person', 'only person');
+    for (const [qs, param] of [['type=city', 'type'], ['sort=size', 'sort'], ['q=', 'q'],
+        ['document=nope', 'document'], ['limit=101', 'limit'], ['role=x', 'role']]) {
+        const r = await run(`GET ${N}?${qs}`, {path: `${N}?${qs}`}, {expectStatus: 400});
+        if (r.json)
+            check(r.json.parameter === param && r.json.instance === N, `GET ${N}?${qs} problem names ${param}`,
+                JSON.stringify(r.json));
+    }
+    const id = items.length ? items[0].id : 'none';
+    const E = `${N}/${id}`;
+    const one = await run(`GET ${E}`, {path: E}, {expectStatus: 200});
+    if (one.json) {
+        const problems = [];
+        if (one.json.mentions.length !== one.json.mention_count)
+            problems.push(`${one.json.mentions.length} mentions of ${one.json.mention_count}`);
+        for (const [i, m] of one.json.mentions.entries())
+            problems.push(...await spanProblems(`mention ${i}`, m));
+        check(problems.length === 0, `GET ${E} every mention, offsets slice the quote`,
+            problems.slice(0, 5).join('; '));
+        const {events: _e, mentions: _m, ...rest} = one.json;
+        const {mentions: _m2, ...listed} = items[0];
+        check(isDeepStrictEqual(rest, listed), `GET ${E} agrees with its list item`);
+    }
+    for (const e of items.slice(1)) {
+        const r = await run(`GET ${N}/${e.id}`, {path: `${N}/${e.id}`}, {expectStatus: 200});
+        if (!r.json)
+            break;
+    }
+    await run(`HEAD ${E}`, {method: 'HEAD', path: E}, {expectStatus: 200});
+    await run(`GET ${E}?full=1 (unknown parameter)`, {path: `${E}?full=1`}, {expectStatus: 400});
+    await run(`GET ${N}/no-such-entity`, {path: `${N}/no-such-entity`}, {expectStatus: 404});
+    await run(`HEAD ${N}/no-such-entity`, {method: 'HEAD', path: `${N}/no-such-entity`}, {expectStatus: 404});
+    await run(`PUT ${N}`, {method: 'PUT', path: N}, {expectStatus: 405});
+    await cachingAndPreflight([`${N}?type=person`, E]);
+}
+
+// 304 on the ETag of an earlier answer (GET and HEAD), stable ETags, and the
+// CORS preflight, for each path.
+async function cachingAndPreflight(paths) {
+    for (const path of paths) {
+        const first = await request({path});
+        const again = await request({path});
+        check(first.headers.etag && first.headers.etag === again.headers.etag &&
+            first.body.equals(again.body), `GET ${path} same body and ETag twice`,
+        `${first.headers.etag} vs ${again.headers.etag}`);
+        await run(`GET ${path} If-None-Match`, {path, headers: {'If-None-Match': first.headers.etag}},
+            {expectStatus: 304});
+        await run(`HEAD ${path} If-None-Match`,
+            {method: 'HEAD', path, headers: {'If-None-Match': first.headers.etag}}, {expectStatus: 304});
+        await run(`GET ${path} gzip`, {path, headers: {'Accept-Encoding': 'gzip'}}, {expectStatus: 200});
+        await run(`OPTIONS ${path}`, {method: 'OPTIONS', path, headers: {
+            Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'GET',
+            'Access-Control-Request-Headers': 'if-none-match'}}, {expectStatus: 204});
+    }
 }
 
 // The detail of a document: consistent with its list item and with itself.

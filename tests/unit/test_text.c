@@ -191,3 +191,25 @@ Test(text, classes) {
     cr_assert_not(text_cp_is_space('x'));
     cr_assert_not(text_cp_is_space(0x200B)); /* Cf, not Zs */
 }
+
+static void assert_fold(const char *in, const char *want) {
+    char *out;
+    size_t n;
+    cr_assert_eq(text_fold(in, strlen(in), &out, &n), 0, "%s", in);
+    cr_assert_str_eq(out, want, "fold(%s)", in);
+    cr_assert_eq(n, strlen(want));
+    free(out);
+}
+
+Test(text, fold_removes_case_tones_and_d_stroke) {
+    assert_fold("Hà Nội", "ha noi");
+    assert_fold("HÀ NỘI", "ha noi");
+    assert_fold("Ha\xcc\x80 No\xcc\xa3\xcc\x82i", "ha noi"); /* NFD */
+    assert_fold("Điện gió Đà Nẵng", "dien gio da nang");
+    assert_fold("hoà hòa", "hoa hoa");
+    assert_fold("LOTUSat-1", "lotusat-1");
+    assert_fold("", "");
+    char *out;
+    size_t n;
+    cr_assert_eq(text_fold("\xff", 1, &out, &n), VJ_EILSEQ);
+}
