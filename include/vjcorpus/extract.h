@@ -191,6 +191,7 @@ typedef struct {
     size_t place_count;
     extract_report_t *reports; /* earliest-published first */
     size_t report_count;
+    int32_t project; /* index of the project it concerns, or -1 */
 } extract_event_t;
 
 typedef struct {
@@ -220,6 +221,78 @@ const extract_event_t *extract_event_at(const extract_result_t *r, size_t i);
 /* Mentions of entity i (a gazetteer index), in corpus order. */
 size_t extract_entity_mentions(const extract_result_t *r, size_t entity,
                                const extract_entity_mention_t **out);
+
+/* --- Projects ----------------------------------------------------------- */
+
+typedef enum {
+    EXTRACT_SECTOR_TRANSPORT = 0,
+    EXTRACT_SECTOR_ENERGY,
+    EXTRACT_SECTOR_ENVIRONMENT,
+    EXTRACT_SECTOR_URBAN,
+    EXTRACT_SECTOR_EDUCATION,
+    EXTRACT_SECTOR_HEALTH,
+    EXTRACT_SECTOR_SPACE,
+    EXTRACT_SECTOR_AGRICULTURE,
+    EXTRACT_SECTOR_DIGITAL,
+    EXTRACT_SECTOR_INDUSTRY,
+    EXTRACT_SECTOR_OTHER,
+    EXTRACT_SECTOR_COUNT
+} extract_sector_t;
+extern const char *const extract_sector_names[]; /* NULL-terminated */
+
+typedef enum {
+    EXTRACT_STATUS_PROPOSED = 0,
+    EXTRACT_STATUS_PLANNED,
+    EXTRACT_STATUS_UNDER_CONSTRUCTION,
+    EXTRACT_STATUS_COMPLETED,
+    EXTRACT_STATUS_OPERATIONAL,
+    EXTRACT_STATUS_UNKNOWN,
+    EXTRACT_STATUS_COUNT
+} extract_status_t;
+extern const char *const extract_status_names[]; /* NULL-terminated */
+
+typedef enum {
+    EXTRACT_FUNDING_ODA_LOAN = 0,
+    EXTRACT_FUNDING_GRANT,
+    EXTRACT_FUNDING_FDI,
+    EXTRACT_FUNDING_JBIC,
+    EXTRACT_FUNDING_PRIVATE,
+    EXTRACT_FUNDING_UNKNOWN,
+    EXTRACT_FUNDING_COUNT
+} extract_funding_t;
+extern const char *const extract_funding_names[]; /* NULL-terminated */
+
+/* One step of a project's history: the status a verb gives it, with the
+ * date of that verb's clause (has_date 0 when the clause has none). */
+typedef struct {
+    extract_status_t status;
+    int has_date;
+    extract_date_t date;
+    extract_source_t source; /* the clause or sentence that says so */
+} extract_status_step_t;
+
+typedef struct {
+    char *id;   /* slug of the canonical name: "metro-so-1-tp-ho-chi-minh" */
+    char *name; /* the most complete form */
+    char **aliases; /* the other forms found */
+    size_t alias_count;
+    extract_sector_t sector;
+    extract_status_t status; /* the latest step of history, or unknown */
+    extract_funding_t funding;
+    int32_t location;    /* entity index of the place, or -1 */
+    uint32_t *partners;  /* entity indices: organisations */
+    size_t partner_count;
+    extract_status_step_t *history; /* in date order (undated last) */
+    size_t history_count;
+    extract_source_t *mentions; /* every mention, the name's span */
+    size_t mention_count;
+    char *amount_text; /* a planned amount the text gives ("khoảng 20 tỷ
+                          USD"), or NULL */
+} extract_project_t;
+
+size_t extract_project_count(const extract_result_t *r);
+const extract_project_t *extract_project_at(const extract_result_t *r,
+                                            size_t i);
 
 size_t extract_unresolved_count(const extract_result_t *r);
 const extract_unresolved_t *extract_unresolved_at(const extract_result_t *r,

@@ -14,6 +14,9 @@ static const char *const list_params[] = {"sort", "order", "language", NULL};
 static const char *const timeline_params[] = {
     "from", "to", "type", "actor", "place", "q", "document", "order",
     "format", "planned", NULL};
+static const char *const project_params[] = {
+    "q", "sector", "status", "funding", "location", "partner", "document",
+    NULL};
 static const char *const entity_params[] = {"type", "q", "document", "sort",
                                             NULL};
 
@@ -32,6 +35,9 @@ api_t *api_new(void) {
         {"/api/v1/entities", api__entities_list, entity_params,
          HTTP_ROUTE_LIST, api},
         {"/api/v1/entities/{id}", api__entities_get, NULL, 0, api},
+        {"/api/v1/projects", api__projects_list, project_params,
+         HTTP_ROUTE_LIST, api},
+        {"/api/v1/projects/{id}", api__projects_get, NULL, 0, api},
     };
     api->route_count = VJ_ARRAY_SIZE(routes);
     api->routes = vj_malloc(sizeof routes);
@@ -137,4 +143,53 @@ int api__folded_contains(const char *text, const char *folded_needle) {
     int hit = strstr(f, folded_needle) != NULL;
     free(f);
     return hit;
+}
+
+int api__folded_param(http_req_t *req, const char *name, char **out) {
+    const char *v = http_req_query(req, name);
+    size_t n;
+    *out = NULL;
+    if (v == NULL)
+        return 0;
+    if (v[0] == '\0' || text_fold(v, strlen(v), out, &n) != 0) {
+        http_req_problem(req, 400, "invalid-parameter", name,
+                         "Query parameter '%s' must not be empty.", name);
+        return VJ_EINVAL;
+    }
+    return 0;
+}
+
+int api__document_param(http_req_t *req, const api_snapshot_t *snap,
+                        size_t *doc) {
+    const char *id = http_req_query(req, "document");
+    *doc = SIZE_MAX;
+    if (id == NULL)
+        return 0;
+    *doc = corpus_doc_find_index(snap->corpus, id);
+    if (*doc != SIZE_MAX)
+        return 0;
+    http_req_problem(req, 400, "invalid-parameter", "document",
+                     "No document with id '%s'.", id);
+    return VJ_EINVAL;
+}
+
+int api__entity_named(const api_snapshot_t *snap, uint32_t entity,
+                      const char *raw, const char *folded) {
+    const extract_entity_t *e = extract_entity_at(snap->xlex, entity);
+    if ((raw && strcmp(e->id, raw) == 0) ||
+        api__folded_contains(e->name, folded))
+        return 1;
+    for (size_t i = 0; i < e->alias_count; i++)
+        if (api__folded_contains(e->aliases[i], folded))
+            return 1;
+    return 0;
+}
+
+void api__respond_list(http_req_t *req, json_t *items, size_t total,
+                       long limit, long offset) {
+    json_t *o = json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
+                          (json_int_t)total, "limit", (json_int_t)limit,
+                          "offset", (json_int_t)offset);
+    http_req_paging(req, total, limit, offset);
+    api__respond(req, 200, o);
 }

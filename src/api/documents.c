@@ -146,11 +146,7 @@ void api__documents_list(http_req_t *req, void *data) {
          i++)
         json_array_append_new(items, api__document_summary(docs[i]));
     free(docs);
-    json_t *o = json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-                          (json_int_t)total, "limit", (json_int_t)limit,
-                          "offset", (json_int_t)offset);
-    http_req_paging(req, total, limit, offset);
-    api__respond(req, 200, o);
+    api__respond_list(req, items, total, limit, offset);
     api_snapshot_unref(snap);
 }
 

@@ -99,15 +99,6 @@ static int by_name(const void *x, const void *y) {
     return strcmp(a->name, b->name);
 }
 
-static int name_matches(const extract_entity_t *e, const char *folded) {
-    if (api__folded_contains(e->name, folded))
-        return 1;
-    for (size_t i = 0; i < e->alias_count; i++)
-        if (api__folded_contains(e->aliases[i], folded))
-            return 1;
-    return 0;
-}
-
 static const char *const sort_values[] = {"mentions", "name", NULL};
 
 /* Mentions in the list are a preview; the detail has them all. */
@@ -120,23 +111,13 @@ void api__entities_list(http_req_t *req, void *data) {
         http_req_query_enum(req, "type", type_names, -1, &type) != 0 ||
         http_req_query_enum(req, "sort", sort_values, 0, &sort) != 0)
         return;
-    const char *q = http_req_query(req, "q");
     char *folded = NULL;
-    size_t fl;
-    if (q && (q[0] == '\0' || text_fold(q, strlen(q), &folded, &fl) != 0)) {
-        http_req_problem(req, 400, "invalid-parameter", "q",
-                         "Query parameter 'q' must not be empty.");
+    if (api__folded_param(req, "q", &folded) != 0)
         return;
-    }
     api_snapshot_t *snap = api_current(data);
-    const char *docid = http_req_query(req, "document");
-    size_t doc = SIZE_MAX;
-    if (docid && (doc = corpus_doc_find_index(snap->corpus, docid)) ==
-                     SIZE_MAX) {
-        http_req_problem(req, 400, "invalid-parameter", "document",
-                         "No document with id '%s'.", docid);
+    size_t doc;
+    if (api__document_param(req, snap, &doc) != 0)
         goto done;
-    }
 
     size_t n = extract_entity_count(snap->xlex), total = 0;
     ranked_t *hits = vj_malloc((n ? n : 1) * sizeof *hits);
@@ -151,7 +132,7 @@ void api__entities_list(http_req_t *req, void *data) {
             count = in_doc;
         }
         if (count == 0 || (type >= 0 && (int)e->type != type) ||
-            (folded && !name_matches(e, folded)))
+            (folded && !api__entity_named(snap, (uint32_t)i, NULL, folded)))
             continue;
         hits[total++] = (ranked_t){i, count, e->name};
     }
@@ -162,11 +143,7 @@ void api__entities_list(http_req_t *req, void *data) {
         json_array_append_new(
             items, entity_json(snap, hits[k].index, doc, LIST_MENTIONS));
     free(hits);
-    json_t *o = json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-                          (json_int_t)total, "limit", (json_int_t)limit,
-                          "offset", (json_int_t)offset);
-    http_req_paging(req, total, limit, offset);
-    api__respond(req, 200, o);
+    api__respond_list(req, items, total, limit, offset);
 done:
     free(folded);
     api_snapshot_unref(snap);

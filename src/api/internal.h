@@ -56,6 +56,25 @@ json_t *api__entity_ref(const api_snapshot_t *snap, uint32_t entity);
 /* Does the folded text hold the folded needle? */
 int api__folded_contains(const char *text, const char *folded_needle);
 
+/* Query parameter name folded (accents, case) into a new string in *out,
+ * NULL when absent. Answers 400 and returns VJ_EINVAL when it is empty. */
+int api__folded_param(http_req_t *req, const char *name, char **out);
+
+/* The "document" filter as a corpus index in *doc (SIZE_MAX when absent).
+ * Answers 400 and returns VJ_EINVAL for an unknown id. */
+int api__document_param(http_req_t *req, const api_snapshot_t *snap,
+                        size_t *doc);
+
+/* Does a filter value name the entity: its id (raw), or words of its name
+ * or an alias (folded)? */
+int api__entity_named(const api_snapshot_t *snap, uint32_t entity,
+                      const char *raw, const char *folded);
+
+/* Answers a list {"items","total","limit","offset"} with Link headers;
+ * steals items. */
+void api__respond_list(http_req_t *req, json_t *items, size_t total,
+                       long limit, long offset);
+
 /* Handlers: data is the api_t. */
 void api__health(http_req_t *req, void *data);
 void api__openapi(http_req_t *req, void *data);
@@ -65,5 +84,7 @@ void api__timeline_list(http_req_t *req, void *data);
 void api__timeline_get(http_req_t *req, void *data);
 void api__entities_list(http_req_t *req, void *data);
 void api__entities_get(http_req_t *req, void *data);
+void api__projects_list(http_req_t *req, void *data);
+void api__projects_get(http_req_t *req, void *data);
 
 #endif

@@ -22,31 +22,23 @@ static json_t *event_json(const api_snapshot_t *snap,
         json_object_set_new(s, "date", api__date(&ev->reports[i].date));
         json_array_append_new(sources, s);
     }
-    return json_pack("{s:s, s:o, s:s, s:b, s:s, s:o, s:o, s:o}", "id",
+    const extract_project_t *project =
+        ev->project >= 0 ? extract_project_at(snap->extract,
+                                              (size_t)ev->project)
+                         : NULL;
+    return json_pack("{s:s, s:o, s:s, s:b, s:s, s:o, s:o, s:o, s:o}", "id",
                      ev->id, "date", api__date(&ev->date), "type",
                      extract_event_type_names[ev->type], "planned",
                      ev->planned, "title", ev->title, "actors", actors,
-                     "places", places, "sources", sources);
-}
-
-/* Does the filter value name entity e: its id, or words of its name? */
-static int entity_matches(const api_snapshot_t *snap, uint32_t e,
-                          const char *value, const char *folded) {
-    const extract_entity_t *ent = extract_entity_at(snap->xlex, e);
-    if (strcmp(ent->id, value) == 0)
-        return 1;
-    if (api__folded_contains(ent->name, folded))
-        return 1;
-    for (size_t i = 0; i < ent->alias_count; i++)
-        if (api__folded_contains(ent->aliases[i], folded))
-            return 1;
-    return 0;
+                     "places", places, "project_id",
+                     project ? json_string(project->id) : json_null(),
+                     "sources", sources);
 }
 
 static int any_entity(const api_snapshot_t *snap, const uint32_t *ids,
                       size_t n, const char *value, const char *folded) {
     for (size_t i = 0; i < n; i++)
-        if (entity_matches(snap, ids[i], value, folded))
+        if (api__entity_named(snap, ids[i], value, folded))
             return 1;
     return 0;
 }
@@ -168,21 +160,6 @@ static int parse_range(http_req_t *req, extract_ymd_t *from,
     return 0;
 }
 
-/* A folded filter value, or NULL when absent; answers 400 when empty. */
-static int folded_param(http_req_t *req, const char *name, char **out) {
-    const char *v = http_req_query(req, name);
-    *out = NULL;
-    if (v == NULL)
-        return 0;
-    size_t n;
-    if (v[0] == '\0' || text_fold(v, strlen(v), out, &n) != 0) {
-        http_req_problem(req, 400, "invalid-parameter", name,
-                         "Query parameter '%s' must not be empty.", name);
-        return VJ_EINVAL;
-    }
-    return 0;
-}
-
 static const char *const order_values[] = {"asc", "desc", NULL};
 static const char *const format_values[] = {"json", "timelinejs", NULL};
 static const char *const bool_values[] = {"false", "true", NULL};
@@ -200,22 +177,15 @@ void api__timeline_list(http_req_t *req, void *data) {
         http_req_query_enum(req, "planned", bool_values, -1, &planned) != 0 ||
         parse_types(req, &types) != 0 ||
         parse_range(req, &from, &to, &has_range) != 0 ||
-        folded_param(req, "q", &q) != 0 ||
-        folded_param(req, "actor", &actor) != 0 ||
-        folded_param(req, "place", &place) != 0)
+        api__folded_param(req, "q", &q) != 0 ||
+        api__folded_param(req, "actor", &actor) != 0 ||
+        api__folded_param(req, "place", &place) != 0)
         goto done_params;
 
     api_snapshot_t *snap = api_current(data);
-    const char *docid = http_req_query(req, "document");
-    size_t doc = SIZE_MAX;
-    if (docid) {
-        doc = corpus_doc_find_index(snap->corpus, docid);
-        if (doc == SIZE_MAX) {
-            http_req_problem(req, 400, "invalid-parameter", "document",
-                             "No document with id '%s'.", docid);
-            goto done;
-        }
-    }
+    size_t doc;
+    if (api__document_param(req, snap, &doc) != 0)
+        goto done;
     const char *actor_raw = http_req_query(req, "actor");
     const char *place_raw = http_req_query(req, "place");
 
@@ -255,22 +225,20 @@ void api__timeline_list(http_req_t *req, void *data) {
                                                  : event_json(snap, ev));
     }
     free(hits);
-    json_t *o;
     if (format == 1) {
         json_t *title = json_pack(
             "{s:{s:s, s:s}}", "text", "headline",
             "Quan hệ Việt Nam – Nhật Bản", "text",
             "Các sự kiện trích từ kho bài báo của vjcorpus");
-        o = json_pack("{s:o, s:o, s:I, s:I, s:I}", "title", title, "events",
-                      items, "total", (json_int_t)total, "limit",
-                      (json_int_t)limit, "offset", (json_int_t)offset);
+        json_t *o = json_pack("{s:o, s:o, s:I, s:I, s:I}", "title", title,
+                              "events", items, "total", (json_int_t)total,
+                              "limit", (json_int_t)limit, "offset",
+                              (json_int_t)offset);
+        http_req_paging(req, total, limit, offset);
+        api__respond(req, 200, o);
     } else {
-        o = json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-                      (json_int_t)total, "limit", (json_int_t)limit,
-                      "offset", (json_int_t)offset);
+        api__respond_list(req, items, total, limit, offset);
     }
-    http_req_paging(req, total, limit, offset);
-    api__respond(req, 200, o);
 done:
     api_snapshot_unref(snap);
 done_params:
