@@ -74,6 +74,14 @@ char *vj_buf_steal(vj_buf_t *b, size_t *len);
  * Returns 0, VJ_ENOENT, VJ_EIO or VJ_ETOOBIG (larger than max bytes). */
 int vj_file_read(const char *path, size_t max, char **out, size_t *len);
 
+/* The proleptic Gregorian calendar. Days in month (1-12) of year, 0 for a
+ * bad month; day numbers counted from 1970-01-01 and back (Howard Hinnant's
+ * days_from_civil and civil_from_days), so month and year arithmetic rolls
+ * over correctly. */
+int vj_days_in_month(int year, int month);
+int64_t vj_days_from_civil(int64_t year, int month, int day);
+void vj_civil_from_days(int64_t days, int *year, int *month, int *day);
+
 /* Monotonic clock in microseconds. */
 uint64_t vj_now_us(void);
 

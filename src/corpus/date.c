@@ -4,7 +4,7 @@
  * corpus_date_t carries the canonical ISO string at its precision, the parts,
  * and a sort key (YYYYMMDDhhmm, unknown parts 0) that orders dates of mixed
  * precision; a timestamp with an offset is keyed in UTC, converted through a
- * day count (Howard Hinnant's days_from_civil) so month and year roll over
+ * day count (vj_days_from_civil) so month and year roll over
  * correctly.
  *
  * Timestamp lines come in many shapes ("13:54, 26/11/2023", "26/11/2023
@@ -22,38 +22,6 @@
 
 #define VN_OFFSET_MIN (7 * 60)
 
-int corpus__days_in_month(int year, int month) {
-    static const int days[12] = {31, 28, 31, 30, 31, 30,
-                                 31, 31, 30, 31, 30, 31};
-    if (month < 1 || month > 12)
-        return 0;
-    if (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
-        return 29;
-    return days[month - 1];
-}
-
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d) {
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t yy = yoe + era * 400;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yy + (*m <= 2));
-}
-
 int corpus__date_make(corpus_date_t *out, corpus_precision_t prec, int year,
                       int month, int day, int hour, int minute, int second,
                       int has_offset, int offset_min) {
@@ -65,7 +33,7 @@ int corpus__date_make(corpus_date_t *out, corpus_precision_t prec, int year,
     if (prec >= CORPUS_PREC_MONTH && (month < 1 || month > 12))
         return VJ_EINVAL;
     if (prec >= CORPUS_PREC_DAY &&
-        (day < 1 || day > corpus__days_in_month(year, month)))
+        (day < 1 || day > vj_days_in_month(year, month)))
         return VJ_EINVAL;
     if (prec == CORPUS_PREC_TIME &&
         (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 ||
@@ -97,7 +65,7 @@ int corpus__date_make(corpus_date_t *out, corpus_precision_t prec, int year,
             snprintf(out->iso, sizeof out->iso, "%04d-%02d-%02dT%02d:%02d:%02d",
                      year, month, day, hour, minute, second);
         int64_t mins =
-            days_from_civil(year, month, day) * 1440 + hour * 60 + minute;
+            vj_days_from_civil(year, month, day) * 1440 + hour * 60 + minute;
         if (has_offset) {
             if (offset_min == 0) {
                 snprintf(out->iso + n, sizeof out->iso - (size_t)n, "Z");
@@ -112,7 +80,7 @@ int corpus__date_make(corpus_date_t *out, corpus_precision_t prec, int year,
         int64_t days = mins >= 0 ? mins / 1440 : -((-mins + 1439) / 1440);
         int64_t rem = mins - days * 1440;
         int y, m, d;
-        civil_from_days(days, &y, &m, &d);
+        vj_civil_from_days(days, &y, &m, &d);
         out->sort_key =
             ((((int64_t)y * 100 + m) * 100 + d) * 100 + rem / 60) * 100 +
             rem % 60;

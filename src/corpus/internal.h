@@ -74,7 +74,6 @@ corpus__manifest_entry_t *corpus__manifest_find(corpus__manifest_t *m,
                                                 const char *file);
 
 /* Dates. */
-int corpus__days_in_month(int year, int month);
 /* Fills out from parts; offset_min is minutes east of UTC, used only with
  * has_offset. Returns VJ_EINVAL if the parts are not a real date/time. */
 int corpus__date_make(corpus_date_t *out, corpus_precision_t prec, int year,

@@ -11,16 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
-int extract__is_leap(int y) {
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
+int extract__is_leap(int y) { return vj_days_in_month(y, 2) == 29; }
 
-int extract__days_in_month(int y, int m) {
-    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12)
-        return 0;
-    return dm[m - 1] + (m == 2 && extract__is_leap(y));
-}
+int extract__days_in_month(int y, int m) { return vj_days_in_month(y, m); }
 
 int extract__ymd_valid(int y, int m, int d) {
     return y >= EXTRACT__YEAR_MIN && y <= EXTRACT__YEAR_MAX && m >= 1 &&
@@ -28,25 +21,12 @@ int extract__ymd_valid(int y, int m, int d) {
 }
 
 int64_t extract__ymd_days(int y, int m, int d) {
-    int64_t yy = y - (m <= 2);
-    int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
-    int64_t yoe = yy - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
+    return vj_days_from_civil(y, m, d);
 }
 
 extract_ymd_t extract__days_ymd(int64_t z) {
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = yoe + era * 400;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int64_t d = doy - (153 * mp + 2) / 5 + 1;
-    int64_t m = mp < 10 ? mp + 3 : mp - 9;
-    extract_ymd_t r = {(int)(y + (m <= 2)), (int)m, (int)d};
+    extract_ymd_t r;
+    vj_civil_from_days(z, &r.year, &r.month, &r.day);
     return r;
 }
 

@@ -45,3 +45,20 @@ Test(common, hash_is_stable) {
     cr_assert_eq(vj_hash64(VJ_HASH_INIT, "", 0), VJ_HASH_INIT);
     cr_assert_eq(vj_hash64(VJ_HASH_INIT, "a", 1), 0xaf63dc4c8601ec8cULL);
 }
+
+Test(common, calendar_days_round_trip) {
+    cr_assert_eq(vj_days_in_month(2024, 2), 29);
+    cr_assert_eq(vj_days_in_month(2025, 2), 28);
+    cr_assert_eq(vj_days_in_month(1900, 2), 28);
+    cr_assert_eq(vj_days_in_month(2000, 2), 29);
+    cr_assert_eq(vj_days_in_month(2025, 13), 0);
+    cr_assert_eq(vj_days_from_civil(1970, 1, 1), 0);
+    cr_assert_eq(vj_days_from_civil(2000, 3, 1), 11017);
+    for (int64_t z = -800000; z < 800000; z += 997) {
+        int y, m, d;
+        vj_civil_from_days(z, &y, &m, &d);
+        cr_assert(m >= 1 && m <= 12 && d >= 1 &&
+                  d <= vj_days_in_month(y, m));
+        cr_assert_eq(vj_days_from_civil(y, m, d), z);
+    }
+}
