@@ -155,6 +155,13 @@ void corpus_doc_free(corpus_doc_t *doc);
  * impossible date such as 2025-02-30). */
 int corpus_date_parse_iso(const char *s, corpus_date_t *out);
 
+/* Builds a corpus from parsed documents (tests, the fuzzers): steals the
+ * n documents of docs (not the array) on success and orders them by id.
+ * Returns 0 and a new corpus (one reference), VJ_EINVAL for a NULL
+ * document or VJ_EEXIST for two with one id; on failure the documents stay
+ * the caller's. */
+int corpus_from_docs(corpus_doc_t **docs, size_t n, corpus_t **out);
+
 /* Reference counting (atomic: safe across threads). corpus_unref(NULL) is a
  * no-op. corpus_ref returns c. */
 corpus_t *corpus_ref(corpus_t *c);

@@ -294,6 +294,107 @@ size_t extract_project_count(const extract_result_t *r);
 const extract_project_t *extract_project_at(const extract_result_t *r,
                                             size_t i);
 
+/* --- Quantities and statistics ------------------------------------------ */
+
+typedef enum {
+    EXTRACT_UNIT_USD = 0,
+    EXTRACT_UNIT_EUR,
+    EXTRACT_UNIT_JPY,
+    EXTRACT_UNIT_VND,
+    EXTRACT_UNIT_PERCENT,
+    EXTRACT_UNIT_KM,
+    EXTRACT_UNIT_PERSON,
+    EXTRACT_UNIT_COMPANY,
+    EXTRACT_UNIT_PROJECT,
+    EXTRACT_UNIT_LOCALITY,
+    EXTRACT_UNIT_OTHER,
+    EXTRACT_UNIT_COUNT
+} extract_unit_t;
+/* "USD", "EUR", "JPY", "VND", "%", "km", "person", "company", "project",
+ * "locality", "other"; NULL-terminated. */
+extern const char *const extract_unit_names[];
+
+typedef enum {
+    EXTRACT_APPROX_EXACT = 0,
+    EXTRACT_APPROX_ABOUT,     /* khoảng, xấp xỉ, tầm */
+    EXTRACT_APPROX_MORE_THAN, /* hơn, trên */
+    EXTRACT_APPROX_LESS_THAN, /* dưới */
+    EXTRACT_APPROX_NEARLY,    /* gần */
+    EXTRACT_APPROX_COUNT
+} extract_approx_t;
+extern const char *const extract_approx_names[]; /* NULL-terminated */
+
+typedef enum {
+    EXTRACT_METRIC_TRADE = 0,
+    EXTRACT_METRIC_EXPORT,
+    EXTRACT_METRIC_IMPORT,
+    EXTRACT_METRIC_INVESTMENT,
+    EXTRACT_METRIC_ODA,
+    EXTRACT_METRIC_LOAN,
+    EXTRACT_METRIC_VISITORS,
+    EXTRACT_METRIC_RESIDENTS,
+    EXTRACT_METRIC_WORKERS,
+    EXTRACT_METRIC_TRAINEES,
+    EXTRACT_METRIC_STUDENTS,
+    EXTRACT_METRIC_COMPANIES,
+    EXTRACT_METRIC_PROJECTS,
+    EXTRACT_METRIC_LOCALITIES,
+    EXTRACT_METRIC_INFRASTRUCTURE,
+    EXTRACT_METRIC_TARGET,
+    EXTRACT_METRIC_OTHER,
+    EXTRACT_METRIC_COUNT
+} extract_metric_t;
+extern const char *const extract_metric_names[]; /* NULL-terminated */
+
+/* A number with its scale, unit and qualifier, as written. */
+typedef struct {
+    uint32_t start, end; /* byte span in the text given, qualifier to unit */
+    double value;        /* scale applied: "42,5 tỷ USD" -> 42500000000 */
+    int has_max;         /* a range: "từ X đến Y", "1-2" */
+    double value_max;
+    extract_unit_t unit;
+    uint32_t unit_start, unit_end; /* span of the unit words, or 0, 0 */
+    extract_approx_t approx;
+    int change; /* "tăng 11%", "giảm ...": a change, not a level */
+    int change_sign; /* +1 tăng, -1 giảm, 0 unknown */
+} extract_quantity_t;
+
+/* Finds the quantities in text[0..len) (a sentence): Vietnamese number
+ * syntax ("580.000", "42,5", "2.812,8", "42.5 tỷ"), scale words (nghìn,
+ * ngàn, triệu, tỷ, tỉ and products), percentages, ranges, qualifiers,
+ * currencies and counted nouns. Not quantities: dates, years, ordinals,
+ * names with numbers (G7, LOTUSat-1, Metro số 2), list numbering. A number
+ * too large to hold is rejected, never undefined. Returns the count and a
+ * new array in *out (caller frees), by start. */
+size_t extract_quantities_find(const extract_lexicon_t *lex, const char *text,
+                               size_t len, extract_quantity_t **out);
+
+/* One numeric fact. */
+typedef struct {
+    char *id; /* deterministic: document id and byte offset */
+    extract_metric_t metric;
+    extract_quantity_t q; /* value, range, unit, approx; offsets are into
+                             the sentence of source */
+    char *unit_text;      /* the unit words as written, or NULL */
+    int has_period;
+    extract_date_t period; /* the reference period, from the tagger */
+    int is_change;          /* a percentage change: kind "change" */
+    int32_t change_of;      /* for a change: index of the figure it
+                               qualifies, or -1 */
+    int32_t change;         /* for a figure: index of its change, or -1 */
+    int has_converted;      /* "66,086 tỷ yên (540 triệu USD)" */
+    double converted_value;
+    extract_unit_t converted_unit;
+    int32_t subject_from, subject_to; /* entity indices (places) or -1:
+                                         "Việt Nam xuất khẩu sang Nhật Bản" */
+    extract_source_t source;    /* the quantity's span in the document */
+    extract_source_t sentence;  /* the sentence it is in */
+} extract_statistic_t;
+
+size_t extract_statistic_count(const extract_result_t *r);
+const extract_statistic_t *extract_statistic_at(const extract_result_t *r,
+                                                size_t i);
+
 size_t extract_unresolved_count(const extract_result_t *r);
 const extract_unresolved_t *extract_unresolved_at(const extract_result_t *r,
                                                   size_t i);

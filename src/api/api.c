@@ -17,6 +17,10 @@ static const char *const timeline_params[] = {
 static const char *const project_params[] = {
     "q", "sector", "status", "funding", "location", "partner", "document",
     NULL};
+static const char *const statistic_params[] = {
+    "metric", "unit", "from", "to", "q", "document", "sort", "order", "group",
+    NULL};
+static const char *const stats_params[] = {"top", NULL};
 static const char *const entity_params[] = {"type", "q", "document", "sort",
                                             NULL};
 
@@ -38,6 +42,9 @@ api_t *api_new(void) {
         {"/api/v1/projects", api__projects_list, project_params,
          HTTP_ROUTE_LIST, api},
         {"/api/v1/projects/{id}", api__projects_get, NULL, 0, api},
+        {"/api/v1/statistics", api__statistics_list, statistic_params,
+         HTTP_ROUTE_LIST, api},
+        {"/api/v1/stats", api__stats, stats_params, 0, api},
     };
     api->route_count = VJ_ARRAY_SIZE(routes);
     api->routes = vj_malloc(sizeof routes);
@@ -192,4 +199,47 @@ void api__respond_list(http_req_t *req, json_t *items, size_t total,
                           "offset", (json_int_t)offset);
     http_req_paging(req, total, limit, offset);
     api__respond(req, 200, o);
+}
+
+int api__range_params(http_req_t *req, extract_ymd_t *from,
+                      extract_ymd_t *to, int *has) {
+    const char *f = http_req_query(req, "from"), *t = http_req_query(req, "to");
+    extract_ymd_t lo, hi;
+    *from = (extract_ymd_t){-100000, 1, 1};
+    *to = (extract_ymd_t){100000, 12, 31};
+    *has = f || t;
+    if (f) {
+        if (extract_iso_range(f, &lo, &hi) != 0) {
+            http_req_problem(req, 400, "invalid-parameter", "from",
+                             "Query parameter 'from' must be an ISO 8601 "
+                             "date: YYYY, YYYY-MM or YYYY-MM-DD.");
+            return VJ_EINVAL;
+        }
+        *from = lo;
+    }
+    if (t) {
+        if (extract_iso_range(t, &lo, &hi) != 0) {
+            http_req_problem(req, 400, "invalid-parameter", "to",
+                             "Query parameter 'to' must be an ISO 8601 "
+                             "date: YYYY, YYYY-MM or YYYY-MM-DD.");
+            return VJ_EINVAL;
+        }
+        *to = hi;
+    }
+    extract_date_t probe = {*from, *from, EXTRACT_PREC_DAY, 0};
+    if (f && t && !extract_date_overlaps(&probe, from, to)) {
+        http_req_problem(req, 400, "invalid-parameter", "from",
+                         "Query parameter 'from' (%s) is after 'to' (%s).",
+                         f, t);
+        return VJ_EINVAL;
+    }
+    return 0;
+}
+
+
+json_t *api__number(double v) {
+    if (v == (double)(json_int_t)v && v > -9007199254740992.0 &&
+        v < 9007199254740992.0)
+        return json_integer((json_int_t)v);
+    return json_real(v);
 }

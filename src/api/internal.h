@@ -9,6 +9,13 @@
 #include <jansson.h>
 #include <stdatomic.h>
 
+#define API__TERMS 100
+
+typedef struct {
+    char *term;
+    size_t count;
+} api_term_t;
+
 struct api_snapshot {
     atomic_int refs;
     corpus_t *corpus;
@@ -21,6 +28,9 @@ struct api_snapshot {
     char **doc_json;
     size_t *doc_json_len;
     uint64_t *doc_json_hash;
+    /* the most frequent syllables and two-syllable words (terms.c) */
+    api_term_t *top_words, *top_pairs;
+    size_t top_word_count, top_pair_count;
 };
 
 struct api {
@@ -31,6 +41,12 @@ struct api {
 
 /* Dumps o compactly, drops the reference and answers req with it. */
 void api__respond(http_req_t *req, int status, json_t *o);
+
+/* Counts the top terms of snap's corpus into snap (stop words from
+ * lexicon_dir/stopwords.txt). Returns 0 or a negative code. */
+int api__terms_count(api_snapshot_t *snap, const char *lexicon_dir,
+                     corpus_problem_cb cb, void *data);
+void api__terms_free(api_snapshot_t *snap);
 
 /* Answers req with a body cached in snap, holding a reference to snap until
  * the response is sent. */
@@ -70,6 +86,16 @@ int api__document_param(http_req_t *req, const api_snapshot_t *snap,
 int api__entity_named(const api_snapshot_t *snap, uint32_t entity,
                       const char *raw, const char *folded);
 
+/* The from/to filters (ISO 8601 at any precision) as the first and last
+ * day they cover; *has is 0 when neither is given. Answers 400 naming the
+ * parameter for a bad date or from after to. */
+int api__range_params(http_req_t *req, extract_ymd_t *from, extract_ymd_t *to,
+                      int *has);
+
+/* A JSON number: an integer when v is a whole number a double holds
+ * exactly, else a real. */
+json_t *api__number(double v);
+
 /* Answers a list {"items","total","limit","offset"} with Link headers;
  * steals items. */
 void api__respond_list(http_req_t *req, json_t *items, size_t total,
@@ -86,5 +112,7 @@ void api__entities_list(http_req_t *req, void *data);
 void api__entities_get(http_req_t *req, void *data);
 void api__projects_list(http_req_t *req, void *data);
 void api__projects_get(http_req_t *req, void *data);
+void api__statistics_list(http_req_t *req, void *data);
+void api__stats(http_req_t *req, void *data);
 
 #endif

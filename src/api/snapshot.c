@@ -30,6 +30,10 @@ int api_snapshot_build(const api_snapshot_options_t *opts,
     rc = extract_run(snap->xlex, snap->corpus, &snap->extract);
     if (rc != 0)
         goto fail_extract;
+    rc = api__terms_count(snap, opts->lexicon_dir, opts->on_problem,
+                          opts->data);
+    if (rc != 0)
+        goto fail_terms;
 
     size_t n = corpus_doc_count(snap->corpus);
     snap->doc_json = vj_calloc(n, sizeof *snap->doc_json);
@@ -55,6 +59,8 @@ int api_snapshot_build(const api_snapshot_options_t *opts,
     *out = snap;
     return 0;
 
+fail_terms:
+    extract_result_free(snap->extract);
 fail_extract:
     extract_lexicon_free(snap->xlex);
 fail_xlex:
@@ -80,6 +86,7 @@ void api_snapshot_unref(api_snapshot_t *snap) {
     free(snap->doc_json);
     free(snap->doc_json_len);
     free(snap->doc_json_hash);
+    api__terms_free(snap);
     extract_result_free(snap->extract);
     extract_lexicon_free(snap->xlex);
     corpus_unref(snap->corpus);

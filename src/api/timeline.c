@@ -124,42 +124,6 @@ static int parse_types(http_req_t *req, unsigned *mask) {
     }
 }
 
-/* Reads from/to; *has is 0 when neither is given. */
-static int parse_range(http_req_t *req, extract_ymd_t *from,
-                       extract_ymd_t *to, int *has) {
-    const char *f = http_req_query(req, "from"), *t = http_req_query(req, "to");
-    extract_ymd_t lo, hi;
-    *from = (extract_ymd_t){-100000, 1, 1};
-    *to = (extract_ymd_t){100000, 12, 31};
-    *has = f || t;
-    if (f) {
-        if (extract_iso_range(f, &lo, &hi) != 0) {
-            http_req_problem(req, 400, "invalid-parameter", "from",
-                             "Query parameter 'from' must be an ISO 8601 "
-                             "date: YYYY, YYYY-MM or YYYY-MM-DD.");
-            return VJ_EINVAL;
-        }
-        *from = lo;
-    }
-    if (t) {
-        if (extract_iso_range(t, &lo, &hi) != 0) {
-            http_req_problem(req, 400, "invalid-parameter", "to",
-                             "Query parameter 'to' must be an ISO 8601 "
-                             "date: YYYY, YYYY-MM or YYYY-MM-DD.");
-            return VJ_EINVAL;
-        }
-        *to = hi;
-    }
-    extract_date_t probe = {*from, *from, EXTRACT_PREC_DAY, 0};
-    if (f && t && !extract_date_overlaps(&probe, from, to)) {
-        http_req_problem(req, 400, "invalid-parameter", "from",
-                         "Query parameter 'from' (%s) is after 'to' (%s).",
-                         f, t);
-        return VJ_EINVAL;
-    }
-    return 0;
-}
-
 static const char *const order_values[] = {"asc", "desc", NULL};
 static const char *const format_values[] = {"json", "timelinejs", NULL};
 static const char *const bool_values[] = {"false", "true", NULL};
@@ -176,7 +140,7 @@ void api__timeline_list(http_req_t *req, void *data) {
         http_req_query_enum(req, "format", format_values, 0, &format) != 0 ||
         http_req_query_enum(req, "planned", bool_values, -1, &planned) != 0 ||
         parse_types(req, &types) != 0 ||
-        parse_range(req, &from, &to, &has_range) != 0 ||
+        api__range_params(req, &from, &to, &has_range) != 0 ||
         api__folded_param(req, "q", &q) != 0 ||
         api__folded_param(req, "actor", &actor) != 0 ||
         api__folded_param(req, "place", &place) != 0)

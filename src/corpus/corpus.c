@@ -234,6 +234,41 @@ fail_list:
     return rc;
 }
 
+static int doc_id_cmp(const void *a, const void *b) {
+    const corpus_doc_t *x = *(corpus_doc_t *const *)a,
+                       *y = *(corpus_doc_t *const *)b;
+    return strcmp(x->id, y->id);
+}
+
+int corpus_from_docs(corpus_doc_t **docs, size_t n, corpus_t **out) {
+    assert(out != NULL && (docs != NULL || n == 0));
+    *out = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (docs[i] == NULL)
+            return VJ_EINVAL;
+    corpus_doc_t **sorted = vj_malloc((n ? n : 1) * sizeof *sorted);
+    if (n)
+        memcpy(sorted, docs, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, doc_id_cmp);
+    for (size_t i = 1; i < n; i++)
+        if (doc_id_cmp(&sorted[i - 1], &sorted[i]) == 0) {
+            free(sorted);
+            return VJ_EEXIST;
+        }
+    corpus_t *c = vj_calloc(1, sizeof *c);
+    atomic_init(&c->refs, 1);
+    c->docs = sorted;
+    c->doc_count = n;
+    for (size_t i = 0; i < n; i++) {
+        c->paragraphs += sorted[i]->paragraph_count;
+        c->sentences += sorted[i]->sentence_count;
+        c->words += sorted[i]->words;
+        c->bytes += sorted[i]->text_len;
+    }
+    *out = c;
+    return 0;
+}
+
 corpus_t *corpus_ref(corpus_t *c) {
     assert(c != NULL);
     atomic_fetch_add_explicit(&c->refs, 1, memory_order_relaxed);

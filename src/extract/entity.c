@@ -402,31 +402,6 @@ typedef struct {
     int section; /* roles.txt: GZ_ROLE, GZ_PREFIX, GZ_LINKER, GZ_HONORIFIC */
 } gz_ctx_t;
 
-/* The id rule: the canonical name folded (lower case, no marks, đ -> d),
- * every run of other characters one '-', none at either end. */
-static char *gz_slug(const char *name) {
-    char *f;
-    size_t flen;
-    if (text_fold(name, strlen(name), &f, &flen) != 0)
-        return NULL;
-    char *out = vj_malloc(flen + 1);
-    size_t n = 0;
-    int dash = 0;
-    for (size_t i = 0; i < flen; i++) {
-        unsigned char c = (unsigned char)f[i];
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            if (dash && n > 0)
-                out[n++] = '-';
-            dash = 0;
-            out[n++] = (char)c;
-        } else {
-            dash = 1;
-        }
-    }
-    out[n] = '\0';
-    free(f);
-    return out;
-}
 
 static char *gz_trim(char *s) {
     while (*s == ' ')
@@ -570,7 +545,7 @@ static int gz_entity_row(char **f, size_t nf, uint32_t line, void *data) {
         extract__report(c->cb, c->cb_data, c->path, line, "empty id or name");
         return VJ_EPARSE;
     }
-    char *slug = gz_slug(name);
+    char *slug = extract__slug(name, 0);
     size_t sl = slug ? strlen(slug) : 0;
     int id_ok = slug != NULL && strncmp(id, slug, sl) == 0 &&
                 (id[sl] == '\0' || id[sl] == '-');

@@ -48,44 +48,6 @@ struct extract__triggers {
     size_t bucket_len[BUCKETS];
 };
 
-/* Lower-cases s[0..len) code point by code point, keeping every code
- * point's byte length (a character whose lower case is longer or shorter
- * stays as it is), so offsets into the copy are offsets into s. */
-static char *lower_copy(const char *s, size_t len) {
-    char *out = vj_malloc(len + 1);
-    size_t i = 0;
-    while (i < len) {
-        size_t at = i;
-        int32_t cp = text_utf8_next(s, len, &i);
-        char enc[4];
-        size_t n = text_utf8_encode(utf8proc_tolower(cp), enc);
-        if (n == i - at)
-            memcpy(out + at, enc, n);
-        else
-            memcpy(out + at, s + at, i - at);
-    }
-    out[len] = '\0';
-    return out;
-}
-
-static int is_word_cp(int32_t cp) {
-    if (text_cp_is_letter(cp) || text_cp_is_digit(cp))
-        return 1;
-    utf8proc_category_t c = utf8proc_category(cp);
-    return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC;
-}
-
-/* Bytes of the word (letters, digits, marks) that starts s. */
-static size_t syllable_len(const char *s, size_t len) {
-    size_t i = 0;
-    while (i < len) {
-        size_t at = i;
-        if (!is_word_cp(text_utf8_next(s, len, &i)))
-            return at;
-    }
-    return len;
-}
-
 static size_t bucket_of(const char *s, size_t n) {
     return (size_t)(vj_hash64(VJ_HASH_INIT, s, n) % BUCKETS);
 }
@@ -140,7 +102,7 @@ static int trigger_row(char **f, size_t n, uint32_t line, void *data) {
                         "empty phrase or invalid UTF-8");
         return VJ_EPARSE;
     }
-    p.text = lower_copy(nfc, nfc_len);
+    p.text = extract__lower_copy(nfc, nfc_len);
     p.len = nfc_len;
     free(nfc);
     extract__triggers_t *t = ctx->t;
@@ -148,7 +110,7 @@ static int trigger_row(char **f, size_t n, uint32_t line, void *data) {
         t->cap = t->cap ? t->cap * 2 : 64;
         t->phrases = vj_realloc(t->phrases, t->cap * sizeof *t->phrases);
     }
-    size_t b = bucket_of(p.text, syllable_len(p.text, p.len));
+    size_t b = bucket_of(p.text, extract__syllable_len(p.text, p.len));
     t->bucket_items[b] = vj_realloc(t->bucket_items[b],
                                     (t->bucket_len[b] + 1) * sizeof(uint32_t));
     t->bucket_items[b][t->bucket_len[b]++] = (uint32_t)t->count;
@@ -199,13 +161,13 @@ static size_t phrases_find(const extract__triggers_t *t, const char *low,
     while (i < len) {
         size_t at = i;
         int32_t cp = text_utf8_next(low, len, &i);
-        int word = is_word_cp(cp);
+        int word = extract__is_word_cp(cp);
         if (!word || prev_word) {
             prev_word = word;
             continue;
         }
         /* a word starts at 'at' */
-        size_t sl = syllable_len(low + at, len - at);
+        size_t sl = extract__syllable_len(low + at, len - at);
         size_t b = bucket_of(low + at, sl);
         const phrase_t *best = NULL;
         for (size_t k = 0; k < t->bucket_len[b]; k++) {
@@ -214,7 +176,7 @@ static size_t phrases_find(const extract__triggers_t *t, const char *low,
                 continue;
             if (at + p->len < len) {
                 size_t j = at + p->len;
-                if (is_word_cp(text_utf8_next(low, len, &j)))
+                if (extract__is_word_cp(text_utf8_next(low, len, &j)))
                     continue;
             }
             if (best == NULL || p->len > best->len)
@@ -241,92 +203,12 @@ static size_t phrases_find(const extract__triggers_t *t, const char *low,
 
 /* --- The result ------------------------------------------------------------ */
 
-struct extract_result {
-    extract_event_t *events;
-    size_t event_count, event_cap;
-    extract_entity_mention_t *mentions; /* by entity, then corpus order */
-    size_t mention_count, mention_cap;
-    size_t *mention_first; /* per entity: index of its first mention */
-    size_t *mention_n;
-    size_t entity_count;
-    extract_unresolved_t *unresolved;
-    size_t unresolved_count, unresolved_cap;
-};
 
 #define PUSH(arr, count, cap)                                                  \
     ((count) == (cap) ? ((cap) = (cap) ? (cap)*2 : 16,                         \
                          (arr) = vj_realloc((arr), (cap) * sizeof *(arr)))     \
                       : (arr),                                                 \
      &(arr)[(count)++])
-
-/* A span of the sentence at [s, e) (sentence-relative) as a document span. */
-static corpus_span_t doc_span(const corpus_doc_t *doc,
-                              const corpus_sentence_t *sent, uint32_t s,
-                              uint32_t e) {
-    corpus_span_t sp;
-    sp.start = sent->span.start + s;
-    sp.end = sent->span.start + e;
-    sp.char_start = sent->span.char_start +
-                    (uint32_t)text_utf8_count(doc->text + sent->span.start, s);
-    sp.char_end = sp.char_start +
-                  (uint32_t)text_utf8_count(doc->text + sp.start, e - s);
-    return sp;
-}
-
-/* --- Clauses ---------------------------------------------------------------- */
-
-typedef struct {
-    uint32_t start, end;
-} range_t;
-
-static size_t clauses_split(const char *s, size_t len, range_t *out,
-                            size_t max) {
-    size_t n = 0;
-    int depth = 0, quote = 0;
-    uint32_t start = 0;
-    size_t i = 0;
-    while (i < len) {
-        size_t at = i;
-        int32_t cp = text_utf8_next(s, len, &i);
-        if (cp == '(' || cp == '[')
-            depth++;
-        else if ((cp == ')' || cp == ']') && depth > 0)
-            depth--;
-        else if (cp == 0x201C)
-            quote = 1;
-        else if (cp == 0x201D)
-            quote = 0;
-        else if (cp == '"')
-            quote = !quote;
-        else if ((cp == ',' || cp == ';' || cp == ':') && depth == 0 &&
-                 !quote && i < len && s[i] == ' ') {
-            if (n < max - 1 && at > start) {
-                out[n].start = start;
-                out[n].end = (uint32_t)at;
-                n++;
-                start = (uint32_t)i;
-            }
-        }
-    }
-    if (start < len) {
-        out[n].start = start;
-        out[n].end = (uint32_t)len;
-        n++;
-    }
-    return n;
-}
-
-static size_t word_count(const char *s, size_t len) {
-    size_t n = 0, i = 0;
-    int prev = 0;
-    while (i < len) {
-        int w = is_word_cp(text_utf8_next(s, len, &i));
-        if (w && !prev)
-            n++;
-        prev = w;
-    }
-    return n;
-}
 
 /* --- Building events ------------------------------------------------------ */
 
@@ -440,7 +322,7 @@ static int day_cmp(const extract_ymd_t *a, const extract_ymd_t *b) {
 static void emit(run_t *run, const corpus_doc_t *doc, uint32_t doc_index,
                  const corpus_sentence_t *sent, const char *low,
                  const hit_t *trig, uint32_t ts, uint32_t te,
-                 const extract_timex_t *tx, int planned_word, range_t clause) {
+                 const extract_timex_t *tx, int planned_word, extract__range_t clause) {
     extract_result_t *r = run->r;
     const char *s = doc->text + sent->span.start;
     extract_event_t *ev = PUSH(r->events, r->event_count, r->event_cap);
@@ -500,7 +382,7 @@ static void unresolved_add(extract_result_t *r, const corpus_doc_t *doc,
         PUSH(r->unresolved, r->unresolved_count, r->unresolved_cap);
     u->source.doc = doc_index;
     u->source.paragraph = sent->paragraph;
-    u->source.span = doc_span(doc, sent, tx->start, tx->end);
+    u->source.span = extract__doc_span(doc, sent, tx->start, tx->end);
     u->reason = doc->published.precision == CORPUS_PREC_NONE
                     ? "the document has no publication date"
                     : "vague or relative to an unknown reference";
@@ -520,15 +402,15 @@ static void sentence_events(run_t *run, const corpus_doc_t *doc,
         free(tx);
         return;
     }
-    char *low = lower_copy(s, len);
+    char *low = extract__lower_copy(s, len);
     hit_t *hits = NULL;
     size_t nhits = phrases_find(run->lex->triggers, low, len, &hits);
 
-    range_t clauses[64];
-    size_t nc = clauses_split(s, len, clauses, 64);
+    extract__range_t clauses[64];
+    size_t nc = extract__clauses_split(s, len, clauses, 64);
     const extract_timex_t *lead = NULL; /* a leading date-only clause */
     for (size_t c = 0; c < nc; c++) {
-        range_t cl = clauses[c];
+        extract__range_t cl = clauses[c];
         /* dates and triggers of this clause */
         const extract_timex_t *dates[16];
         size_t nd = 0;
@@ -536,7 +418,7 @@ static void sentence_events(run_t *run, const corpus_doc_t *doc,
         for (size_t i = 0; i < ntx && nd < 16; i++) {
             if (tx[i].start >= cl.start && tx[i].end <= cl.end &&
                 tx[i].kind != EXTRACT_TIMEX_DURATION) {
-                date_words += word_count(s + tx[i].start,
+                date_words += extract__word_count(s + tx[i].start,
                                          tx[i].end - tx[i].start);
                 if (tx[i].kind == EXTRACT_TIMEX_DATE)
                     dates[nd++] = &tx[i];
@@ -555,7 +437,7 @@ static void sentence_events(run_t *run, const corpus_doc_t *doc,
                 trig[nt++] = &hits[h];
         }
         if (nt == 0) {
-            size_t words = word_count(s + cl.start, cl.end - cl.start);
+            size_t words = extract__word_count(s + cl.start, cl.end - cl.start);
             if (nd > 0 && words <= date_words + 3)
                 lead = dates[nd - 1];
             continue;
@@ -660,7 +542,7 @@ static int kinds_match(extract_event_type_t a, extract_event_type_t b) {
 /* Share of the shorter title's words found in the longer title, in
  * [0, 1]. Titles are lower-cased first. */
 static double title_similarity(const char *a, const char *b) {
-    char *la = lower_copy(a, strlen(a)), *lb = lower_copy(b, strlen(b));
+    char *la = extract__lower_copy(a, strlen(a)), *lb = extract__lower_copy(b, strlen(b));
     size_t na = strlen(la), nb = strlen(lb);
     if (na > nb) {
         char *t = la;
@@ -784,7 +666,8 @@ static int event_cmp(const void *x, const void *y) {
 
 static void merge_events(const extract_lexicon_t *lex, const corpus_t *c,
                          extract_result_t *r) {
-    qsort(r->events, r->event_count, sizeof *r->events, event_cmp);
+    if (r->event_count > 1)
+        qsort(r->events, r->event_count, sizeof *r->events, event_cmp);
     char *dead = vj_calloc(r->event_count ? r->event_count : 1, 1);
     for (size_t i = 0; i < r->event_count; i++) {
         if (dead[i])
@@ -809,7 +692,8 @@ static void merge_events(const extract_lexicon_t *lex, const corpus_t *c,
             r->events[n++] = r->events[i];
     r->event_count = n;
     free(dead);
-    qsort(r->events, r->event_count, sizeof *r->events, event_cmp);
+    if (r->event_count > 1)
+        qsort(r->events, r->event_count, sizeof *r->events, event_cmp);
 }
 
 /* --- Entity mentions ------------------------------------------------------ */
@@ -872,8 +756,12 @@ int extract_run(const extract_lexicon_t *lex, const corpus_t *corpus,
     }
     free(run.pm);
     merge_events(lex, corpus, r);
+    for (size_t i = 0; i < r->event_count; i++)
+        r->events[i].project = -1;
+    extract__projects_run(lex, corpus, r);
 
-    qsort(r->mentions, r->mention_count, sizeof *r->mentions, mention_cmp);
+    if (r->mention_count > 1)
+        qsort(r->mentions, r->mention_count, sizeof *r->mentions, mention_cmp);
     r->entity_count = extract_entity_count(lex);
     r->mention_first = vj_calloc(r->entity_count + 1, sizeof(size_t));
     r->mention_n = vj_calloc(r->entity_count + 1, sizeof(size_t));
@@ -896,6 +784,7 @@ void extract_result_free(extract_result_t *r) {
     free(r->mention_first);
     free(r->mention_n);
     free(r->unresolved);
+    extract__projects_free(r);
     free(r);
 }
 
@@ -915,6 +804,15 @@ size_t extract_entity_mentions(const extract_result_t *r, size_t entity,
     }
     *out = &r->mentions[r->mention_first[entity]];
     return r->mention_n[entity];
+}
+
+size_t extract_project_count(const extract_result_t *r) {
+    return r->project_count;
+}
+
+const extract_project_t *extract_project_at(const extract_result_t *r,
+                                            size_t i) {
+    return i < r->project_count ? &r->projects[i] : NULL;
 }
 
 size_t extract_unresolved_count(const extract_result_t *r) {

@@ -559,6 +559,7 @@ async function scenarios() {
 
     await timelineScenarios(all.map(d => d.id));
     await entityScenarios(all.map(d => d.id));
+    await projectScenarios(all.map(d => d.id));
 }
 
 // --- Timeline and entities ---------------------------------------------------
@@ -815,6 +816,168 @@ async function entityScenarios(docIds) {
     await run(`HEAD ${N}/no-such-entity`, {method: 'HEAD', path: `${N}/no-such-entity`}, {expectStatus: 404});
     await run(`PUT ${N}`, {method: 'PUT', path: N}, {expectStatus: 405});
     await cachingAndPreflight([`${N}?type=person`, E]);
+}
+
+// --- Projects ------------------------------------------------------------------
+
+const foldText = s => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D')
+    .toLowerCase();
+
+async function projectScenarios(docIds) {
+    const PR = '/api/v1/projects';
+    const all = await run(`GET ${PR}?limit=100`, {path: `${PR}?limit=100`}, {expectStatus: 200});
+    const items = all.json && Array.isArray(all.json.items) ? [...all.json.items] : [];
+    for (let off = 100; all.json && off < all.json.total; off += 100) {
+        const p = `${PR}?limit=100&offset=${off}`;
+        const r = await run(`GET ${p}`, {path: p}, {expectStatus: 200});
+        if (!r.json)
+            break;
+        items.push(...r.json.items);
+    }
+    if (all.json) {
+        check(items.length > 0 && items.length === all.json.total, `GET ${PR} has projects, all of them paged`,
+            `total ${all.json.total}, ${items.length} items`);
+        const ids = items.map(p => p.id);
+        check(new Set(ids).size === ids.length, `GET ${PR} ids are unique`);
+        const problems = [];
+        for (const p of items) {
+            if (p.mention_count !== p.mentions.length)
+                problems.push(`${p.id}: mention_count ${p.mention_count}, ${p.mentions.length} mentions`);
+            if (p.history.length === 0 ? p.status !== 'unknown' : !p.history.some(h => h.status === p.status))
+                problems.push(`${p.id}: status ${p.status} but history ${p.history.map(h => h.status).join(',')}`);
+            for (const [i, m] of p.mentions.entries())
+                problems.push(...await spanProblems(`project ${p.id} mention ${i}`, m));
+            for (const [i, h] of p.history.entries())
+                problems.push(...await spanProblems(`project ${p.id} history ${i} source`, h.source));
+        }
+        check(problems.length === 0,
+            `GET ${PR} mention counts, statuses, mention and history offsets slice their quotes`,
+            problems.slice(0, 5).join('; '));
+    }
+
+    const dflt = await run(`GET ${PR}`, {path: PR}, {expectStatus: 200});
+    if (dflt.json)
+        check(dflt.json.limit === 20 && dflt.json.offset === 0 && isDeepStrictEqual(dflt.json.items, items.slice(0, 20)),
+            `GET ${PR} defaults: limit 20, offset 0, the first 20 projects`);
+    const page = await run(`GET ${PR}?limit=2&offset=1`, {path: `${PR}?limit=2&offset=1`}, {expectStatus: 200});
+    if (page.json) {
+        check(isDeepStrictEqual(page.json.items, items.slice(1, 3)), `GET ${PR}?limit=2&offset=1 is items 1-2`);
+        if (items.length > 3)
+            check(/rel="next"/.test(page.res.headers.link || ''), `GET ${PR}?limit=2&offset=1 Link has next`,
+                page.res.headers.link);
+    }
+
+    // Filters: each answer validates, holds what the filter says and, where
+    // the list can tell, is exactly the matching items of the full list.
+    const filtered = async (query, ok, what, exact = true) => {
+        const p = `${PR}?${query}&limit=100`;
+        const r = await run(`GET ${p}`, {path: p}, {expectStatus: 200});
+        if (r.json && Array.isArray(r.json.items)) {
+            const bad = r.json.items.filter(x => !ok(x));
+            const want = items.filter(ok).length;
+            check(bad.length === 0 && (!exact || r.json.total === want), `GET ${p} ${what}`,
+                `${bad.map(x => x.id).slice(0, 5).join(' ')} total ${r.json.total}, expected ${want}`);
+        }
+        return r.json;
+    };
+    const names = x => [x.name, ...x.aliases].map(foldText);
+    for (const v of ['transport', 'energy', 'environment', 'urban', 'education', 'health', 'space',
+        'agriculture', 'digital', 'industry', 'other'])
+        await filtered(`sector=${v}`, x => x.sector === v, `only sector ${v}`);
+    for (const v of ['proposed', 'planned', 'under_construction', 'completed', 'operational', 'unknown'])
+        await filtered(`status=${v}`, x => x.status === v, `only status ${v}`);
+    for (const v of ['oda_loan', 'grant', 'fdi', 'jbic', 'private', 'unknown'])
+        await filtered(`funding=${v}`, x => x.funding === v, `only funding ${v}`);
+    const metro = await filtered('q=metro', x => names(x).some(n => n.includes('metro')), 'name or alias holds metro');
+    const vp1 = await filtered(`q=${encodeURIComponent('Vân Phong')}`, x => names(x).some(n => n.includes('van phong')),
+        'name or alias holds Vân Phong');
+    const vp2 = await filtered('q=VAN%20PHONG', x => names(x).some(n => n.includes('van phong')), 'accent-insensitive');
+    if (vp1 && vp2)
+        check(vp1.total > 0 && isDeepStrictEqual(vp1.items, vp2.items), `GET ${PR}?q=Vân Phong = q=VAN PHONG, not empty`);
+    if (metro)
+        check(metro.total > 0, `GET ${PR}?q=metro finds a metro line`);
+    for (const d of docIds)
+        await filtered(`document=${d}`, x => x.mentions.some(m => m.document_id === d), `mentioned in ${d}`);
+    const locIds = [...new Set(items.filter(x => x.location).map(x => x.location.id))];
+    for (const id of locIds.slice(0, 3))
+        await filtered(`location=${id}`, x => x.location && x.location.id === id, `at ${id}`);
+    await filtered('location=ha%20noi', x => x.location != null, 'has a location', false);
+    const partnerIds = [...new Set(items.flatMap(x => x.partners.map(e => e.id)))];
+    for (const id of partnerIds.slice(0, 3))
+        await filtered(`partner=${id}`, x => x.partners.some(e => e.id === id), `with partner ${id}`);
+    await filtered('partner=jbic', x => x.partners.length > 0, 'has a partner', false);
+    const combined = await filtered(`sector=energy&status=proposed&q=lng&document=${docIds[1]}&offset=0`,
+        x => x.sector === 'energy' && x.status === 'proposed' && names(x).some(n => n.includes('lng')) &&
+            x.mentions.some(m => m.document_id === docIds[1]), 'combined filters');
+    if (combined)
+        check(combined.total > 0, `GET ${PR}?sector=energy&status=proposed&q=lng&document=… finds the pilot LNG projects`);
+    await filtered('_=1', () => true, 'underscore ignored');
+
+    // 400s naming the parameter.
+    for (const [qs, param] of [
+        ['sector=bogus', 'sector'], ['sector=', 'sector'], ['sector=Energy', 'sector'],
+        ['status=bogus', 'status'], ['status=under%20construction', 'status'], ['funding=bogus', 'funding'],
+        ['funding=ODA', 'funding'], ['document=nope', 'document'], ['q=', 'q'], ['location=', 'location'],
+        ['partner=', 'partner'], ['limit=0', 'limit'], ['limit=101', 'limit'], ['offset=-1', 'offset'],
+        ['type=visit', 'type'], ['q=a&q=b', 'q'],
+    ]) {
+        const r = await run(`GET ${PR}?${qs}`, {path: `${PR}?${qs}`}, {expectStatus: 400});
+        if (r.json)
+            check(r.json.parameter === param && r.json.instance === PR, `GET ${PR}?${qs} problem names ${param}`,
+                JSON.stringify(r.json));
+    }
+
+    // Timeline events link to existing projects; details list exactly them.
+    const tl = await request({path: '/api/v1/timeline?limit=100'});
+    const events = tl.status === 200 ? JSON.parse(tl.body.toString('utf8')).items : [];
+    const known = new Set(items.map(x => x.id));
+    const dangling = events.filter(e => e.project_id != null && !known.has(e.project_id));
+    check(dangling.length === 0, 'timeline project_id values name listed projects',
+        dangling.map(e => `${e.id} -> ${e.project_id}`).slice(0, 5).join('; '));
+
+    // One project.
+    const id = items.length ? items[0].id : 'none';
+    const E = `${PR}/${id}`;
+    const detailProblems = [];
+    for (const [i, x] of items.entries()) {
+        const p = `${PR}/${encodeURIComponent(x.id)}`;
+        const r = i === 0 ? await run(`GET ${p}`, {path: p}, {expectStatus: 200}) : {json: null};
+        let json = r.json;
+        if (i > 0) {
+            const raw = await request({path: p});
+            json = raw.status === 200 ? JSON.parse(raw.body.toString('utf8')) : null;
+            if (!json) {
+                detailProblems.push(`${p}: ${raw.status}`);
+                continue;
+            }
+        }
+        if (!json)
+            continue;
+        const {events: evs, ...rest} = json;
+        if (!isDeepStrictEqual(rest, x))
+            detailProblems.push(`${p} differs from its list item`);
+        const want = events.filter(e => e.project_id === x.id).map(e => e.id);
+        if (!isDeepStrictEqual((evs || []).map(e => e.id), want))
+            detailProblems.push(`${p} events ${(evs || []).map(e => e.id).join(',')} but timeline ${want.join(',')}`);
+        for (const e of evs || []) {
+            const te = events.find(t => t.id === e.id);
+            if (te && !(te.title === e.title && te.type === e.type && isDeepStrictEqual(te.date, e.date)))
+                detailProblems.push(`${p} event ${e.id} differs from the timeline's`);
+        }
+    }
+    check(detailProblems.length === 0, `GET ${PR}/{id} for every project: list item plus its timeline events`,
+        detailProblems.slice(0, 5).join('; '));
+    await run(`HEAD ${E}`, {method: 'HEAD', path: E}, {expectStatus: 200});
+    await run(`GET ${E}?full=1 (unknown parameter)`, {path: `${E}?full=1`}, {expectStatus: 400});
+    const nf = await run(`GET ${PR}/no-such-project`, {path: `${PR}/no-such-project`}, {expectStatus: 404});
+    if (nf.json)
+        check(nf.json.type === 'urn:vjcorpus:problem:not-found', `GET ${PR}/no-such-project type not-found`);
+    await run(`HEAD ${PR}/no-such-project`, {method: 'HEAD', path: `${PR}/no-such-project`}, {expectStatus: 404});
+    await run(`GET ${E}/extra`, {path: `${E}/extra`}, {expectStatus: 404});
+    await run(`HEAD ${PR}?sector=bogus`, {method: 'HEAD', path: `${PR}?sector=bogus`}, {expectStatus: 400});
+    await run(`POST ${PR}`, {method: 'POST', path: PR}, {expectStatus: 405});
+    await run(`DELETE ${E}`, {method: 'DELETE', path: E}, {expectStatus: 405});
+    await cachingAndPreflight([PR, `${PR}?sector=energy&limit=5`, E]);
 }
 
 // 304 on the ETag of an earlier answer (GET and HEAD), stable ETags, and the
