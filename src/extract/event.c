@@ -759,6 +759,7 @@ int extract_run(const extract_lexicon_t *lex, const corpus_t *corpus,
     for (size_t i = 0; i < r->event_count; i++)
         r->events[i].project = -1;
     extract__projects_run(lex, corpus, r);
+    extract__statistics_run(lex, corpus, r);
 
     if (r->mention_count > 1)
         qsort(r->mentions, r->mention_count, sizeof *r->mentions, mention_cmp);
@@ -785,6 +786,7 @@ void extract_result_free(extract_result_t *r) {
     free(r->mention_n);
     free(r->unresolved);
     extract__projects_free(r);
+    extract__statistics_free(r);
     free(r);
 }
 

@@ -19,6 +19,9 @@ int extract_lexicon_load(const char *dir, corpus_problem_cb cb, void *data,
     rc = extract__project_lex_load(dir, cb, data, &lex->projects);
     if (rc != 0)
         goto fail;
+    rc = extract__quantity_lex_load(dir, cb, data, &lex->quantity);
+    if (rc != 0)
+        goto fail;
     *out = lex;
     return 0;
 fail:
@@ -33,6 +36,7 @@ void extract_lexicon_free(extract_lexicon_t *lex) {
     extract__gazetteer_free(lex->gazetteer);
     extract__triggers_free(lex->triggers);
     extract__project_lex_free(lex->projects);
+    extract__quantity_lex_free(lex->quantity);
     free(lex);
 }
 
