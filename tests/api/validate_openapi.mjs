@@ -560,6 +560,7 @@ async function scenarios() {
     await timelineScenarios(all.map(d => d.id));
     await entityScenarios(all.map(d => d.id));
     await projectScenarios(all.map(d => d.id));
+    await statisticScenarios(all.map(d => d.id));
 }
 
 // --- Timeline and entities ---------------------------------------------------
@@ -978,6 +979,353 @@ async function projectScenarios(docIds) {
     await run(`POST ${PR}`, {method: 'POST', path: PR}, {expectStatus: 405});
     await run(`DELETE ${E}`, {method: 'DELETE', path: E}, {expectStatus: 405});
     await cachingAndPreflight([PR, `${PR}?sector=energy&limit=5`, E]);
+}
+
+// --- Statistics and corpus figures -------------------------------------------------
+
+const sentenceCache = new Map();
+
+// The sentences of a document as [{start, end, text}] (byte offsets).
+async function docSentences(id) {
+    if (!sentenceCache.has(id)) {
+        const r = await request({path: `/api/v1/documents/${encodeURIComponent(id)}`});
+        let out = null;
+        if (r.status === 200) {
+            const d = JSON.parse(r.body.toString('utf8'));
+            const bytes = Buffer.from(d.text, 'utf8');
+            out = d.paragraphs.flatMap(p => p.sentences.map(s =>
+                ({start: s.start, end: s.end, text: bytes.subarray(s.start, s.end).toString('utf8')})));
+        }
+        sentenceCache.set(id, out);
+    }
+    return sentenceCache.get(id);
+}
+
+const METRICS = ['trade', 'export', 'import', 'investment', 'oda', 'loan', 'visitors', 'residents', 'workers',
+    'trainees', 'students', 'companies', 'projects', 'localities', 'infrastructure', 'target', 'other'];
+const UNITS = ['USD', 'EUR', 'JPY', 'VND', '%', 'km', 'person', 'company', 'project', 'locality', 'other'];
+
+// Does a period (an EventDate) overlap [lo, hi] (days)? Compared as prefixes,
+// as the timeline's dates are.
+const periodOverlaps = (p, lo, hi) => p != null &&
+    !(p.end < lo.slice(0, p.end.length)) && !(p.start > hi.slice(0, p.start.length));
+
+// Problems with an order by period: dated facts by the first day of their
+// period (descending when desc), undated ones last.
+function periodOrderProblems(list, desc) {
+    const firstUndated = list.findIndex(s => s.period == null);
+    if (firstUndated >= 0 && list.slice(firstUndated).some(s => s.period != null))
+        return ['a dated fact after an undated one'];
+    const keys = list.filter(s => s.period != null).map(s => dateKey(s.period));
+    const bad = keys.findIndex((k, i) => i > 0 && (desc ? keys[i - 1] < k : keys[i - 1] > k));
+    return bad < 0 ? [] : [`${keys[bad - 1]} before ${keys[bad]}`];
+}
+
+async function statisticScenarios(docIds) {
+    const ST = '/api/v1/statistics';
+    const first = await run(`GET ${ST}?limit=100`, {path: `${ST}?limit=100`}, {expectStatus: 200});
+    const items = first.json && Array.isArray(first.json.items) ? [...first.json.items] : [];
+    for (let off = 100; first.json && off < first.json.total; off += 100) {
+        const p = `${ST}?limit=100&offset=${off}`;
+        const r = await run(`GET ${p}`, {path: p}, {expectStatus: 200});
+        if (!r.json)
+            break;
+        items.push(...r.json.items);
+    }
+    const byId = new Map(items.map(s => [s.id, s]));
+    const pos = new Map(items.map((s, i) => [s.id, i]));
+    if (first.json) {
+        check(items.length > 0 && items.length === first.json.total, `GET ${ST} has statistics, all of them paged`,
+            `total ${first.json.total}, ${items.length} items`);
+        check(byId.size === items.length, `GET ${ST} ids are unique`);
+        const order = items.map(s => [docIds.indexOf(s.source.document_id), s.source.start]);
+        const bad = order.findIndex((o, i) => i > 0 &&
+            (order[i - 1][0] > o[0] || (order[i - 1][0] === o[0] && order[i - 1][1] > o[1])));
+        check(bad < 0, `GET ${ST} in corpus order (document, offset)`, bad < 0 ? '' : `${items[bad - 1].id} before ${items[bad].id}`);
+        const problems = [];
+        for (const s of items) {
+            problems.push(...await spanProblems(`statistic ${s.id} source`, s.source));
+            const sents = await docSentences(s.source.document_id) || [];
+            const sent = sents.find(x => x.start <= s.source.start && s.source.end <= x.end);
+            if (!sent)
+                problems.push(`${s.id}: no sentence holds its source span`);
+            else if (sent.text !== s.text)
+                problems.push(`${s.id}: text is not the sentence ${sent.start}-${sent.end} holding its source`);
+            if (s.id !== `${s.source.document_id}-${s.source.start}`)
+                problems.push(`${s.id}: id is not document id and source offset`);
+        }
+        check(problems.length === 0, `GET ${ST} sources slice their quotes; text is the sentence holding the source`,
+            problems.slice(0, 5).join('; '));
+        const links = [];
+        for (const s of items) {
+            if (s.kind === 'change' && s.unit !== '%')
+                links.push(`${s.id}: a change in ${s.unit}`);
+            if (s.change_of !== undefined) {
+                const f = byId.get(s.change_of);
+                if (s.kind !== 'change')
+                    links.push(`${s.id}: change_of on a ${s.kind} fact`);
+                if (!f)
+                    links.push(`${s.id}: change_of ${s.change_of} is not listed`);
+                else if (!f.change || f.change.id !== s.id)
+                    links.push(`${s.id}: ${f.id}'s change does not point back`);
+            }
+            if (s.change != null) {
+                const c = byId.get(s.change.id);
+                if (!c)
+                    links.push(`${s.id}: change ${s.change.id} is not listed`);
+                else if (c.kind !== 'change' || c.change_of !== s.id || c.unit !== s.change.unit ||
+                    Math.abs(s.change.value) !== c.value)
+                    links.push(`${s.id}: change ${c.id} (${c.kind}, change_of ${c.change_of}, ${c.value} ${c.unit}) ` +
+                        `disagrees with ${JSON.stringify(s.change)}`);
+            }
+            if (s.value_max !== undefined && !(s.value_max >= s.value))
+                links.push(`${s.id}: value_max ${s.value_max} < value ${s.value}`);
+            if (s.converted && s.converted.some(c => c.unit === s.unit))
+                links.push(`${s.id}: converted into its own unit`);
+        }
+        check(links.length === 0, `GET ${ST} changes and figures point at each other; ranges and conversions sane`,
+            links.slice(0, 5).join('; '));
+    }
+
+    const dflt = await run(`GET ${ST}`, {path: ST}, {expectStatus: 200});
+    if (dflt.json)
+        check(dflt.json.limit === 20 && dflt.json.offset === 0 && isDeepStrictEqual(dflt.json.items, items.slice(0, 20)),
+            `GET ${ST} defaults: limit 20, offset 0, the first 20 facts`);
+    const page = await run(`GET ${ST}?limit=3&offset=2`, {path: `${ST}?limit=3&offset=2`}, {expectStatus: 200});
+    if (page.json) {
+        check(isDeepStrictEqual(page.json.items, items.slice(2, 5)), `GET ${ST}?limit=3&offset=2 is items 2-4`);
+        if (items.length > 5)
+            check(/rel="next"/.test(page.res.headers.link || ''), `GET ${ST}?limit=3&offset=2 Link has next`,
+                page.res.headers.link);
+    }
+
+    // Filters: exactly the matching items of the full list, in its order.
+    const filtered = async (query, ok, what) => {
+        const p = `${ST}?${query}&limit=100`;
+        const r = await run(`GET ${p}`, {path: p}, {expectStatus: 200});
+        if (r.json && Array.isArray(r.json.items)) {
+            const want = items.filter(ok);
+            const got = r.json.items;
+            check(r.json.total === want.length && isDeepStrictEqual(got, want.slice(0, 100)), `GET ${p} ${what}`,
+                `total ${r.json.total}, expected ${want.length}; unexpected ` +
+                got.filter(x => !ok(x)).map(x => x.id).slice(0, 5).join(' '));
+        }
+        return r.json;
+    };
+    for (const m of METRICS)
+        await filtered(`metric=${m}`, s => s.metric === m, `exactly the ${m} facts`);
+    for (const u of UNITS)
+        await filtered(`unit=${encodeURIComponent(u)}`, s => s.unit === u, `exactly the facts in ${u}`);
+    for (const [qs, lo, hi] of [
+        ['from=2025', '2025-01-01', '9999-12-31'], ['to=2024', '0000-01-01', '2024-12-31'],
+        ['from=2022&to=2022', '2022-01-01', '2022-12-31'], ['from=2025-01&to=2025-10', '2025-01-01', '2025-10-31'],
+        ['from=2025-11-01', '2025-11-01', '9999-12-31'], ['from=1900&to=2100', '1900-01-01', '2100-12-31'],
+    ])
+        await filtered(qs, s => periodOverlaps(s.period, lo, hi), `periods overlap ${lo}..${hi}, undated left out`);
+    const fold = foldText;
+    for (const [q, f] of [['kim%20ngach', 'kim ngach'], [encodeURIComponent('Nhật Bản'), 'nhat ban'],
+        ['USD', 'usd'], [encodeURIComponent('thực tập sinh'), 'thuc tap sinh']])
+        await filtered(`q=${q}`, s => fold(s.text).includes(f), `sentence holds ${f}`);
+    for (const id of docIds)
+        await filtered(`document=${id}`, s => s.source.document_id === id, `read in ${id}`);
+    await filtered('sort=position&order=asc', () => true, 'sort=position&order=asc is the default order');
+    await filtered(`metric=trade&unit=USD&from=2022&document=${docIds[0]}&q=ty`, s => s.metric === 'trade' &&
+        s.unit === 'USD' && periodOverlaps(s.period, '2022-01-01', '9999-12-31') &&
+        s.source.document_id === docIds[0] && fold(s.text).includes('ty'), 'combined filters');
+    await filtered('_=1', () => true, 'underscore ignored');
+
+    // Sorting.
+    const sorted = async (query, want, what) => {
+        const p = `${ST}?${query}&limit=100`;
+        const r = await run(`GET ${p}`, {path: p}, {expectStatus: 200});
+        if (r.json && Array.isArray(r.json.items)) {
+            const problems = want(r.json.items);
+            const same = isDeepStrictEqual(r.json.items.map(s => s.id).sort(), items.slice(0, 100).map(s => s.id).sort());
+            check(problems.length === 0 && (items.length > 100 || same), `GET ${p} ${what}`,
+                [...problems, same ? '' : 'not the same facts as the full list'].filter(Boolean).slice(0, 5).join('; '));
+        }
+        return r.json;
+    };
+    const valueOrder = (desc) => list => {
+        const bad = list.findIndex((s, i) => i > 0 && (desc
+            ? list[i - 1].value < s.value || (list[i - 1].value === s.value && pos.get(list[i - 1].id) < pos.get(s.id))
+            : list[i - 1].value > s.value || (list[i - 1].value === s.value && pos.get(list[i - 1].id) > pos.get(s.id))));
+        return bad < 0 ? [] : [`${list[bad - 1].id} (${list[bad - 1].value}) before ${list[bad].id} (${list[bad].value})`];
+    };
+    const va = await sorted('sort=value', valueOrder(false), 'by value, ties in corpus order');
+    const vd = await sorted('sort=value&order=desc', valueOrder(true), 'largest value first');
+    if (va && vd)
+        check(isDeepStrictEqual(vd.items.map(s => s.id), va.items.map(s => s.id).reverse()),
+            `GET ${ST}?sort=value&order=desc is sort=value reversed`);
+    await sorted('sort=period', l => periodOrderProblems(l, false), 'by period, undated last');
+    await sorted('sort=period&order=desc', l => periodOrderProblems(l, true), 'latest period first, undated last');
+    const pdesc = await sorted('order=desc', () => [], 'validates');
+    if (pdesc)
+        check(isDeepStrictEqual(pdesc.items.map(s => s.id), items.map(s => s.id).reverse().slice(0, 100)),
+            `GET ${ST}?order=desc is corpus order reversed`);
+    const top3 = await run(`GET ${ST}?sort=value&order=desc&unit=USD&limit=3`,
+        {path: `${ST}?sort=value&order=desc&unit=USD&limit=3`}, {expectStatus: 200});
+    if (top3.json && vd)
+        check(isDeepStrictEqual(top3.json.items, vd.items.filter(s => s.unit === 'USD').slice(0, 3)),
+            `GET ${ST}?sort=value&order=desc&unit=USD&limit=3 is the three largest USD figures`);
+
+    // Series.
+    const grouped = async (query, ok, what) => {
+        const p = `${ST}?group=metric${query ? `&${query}` : ''}&limit=100`;
+        const r = await run(`GET ${p}`, {path: p}, {expectStatus: 200});
+        if (r.json && Array.isArray(r.json.items)) {
+            const want = items.filter(ok);
+            const metrics = METRICS.filter(m => want.some(s => s.metric === m));
+            const problems = [];
+            if (r.json.total !== metrics.length)
+                problems.push(`total ${r.json.total}, expected ${metrics.length} series`);
+            if (!isDeepStrictEqual(r.json.items.map(g => g.metric), metrics))
+                problems.push(`series ${r.json.items.map(g => g.metric).join(',')}, expected ${metrics.join(',')}`);
+            for (const g of r.json.items) {
+                if (g.count !== g.items.length)
+                    problems.push(`${g.metric}: count ${g.count}, ${g.items.length} items`);
+                const ids = g.items.map(s => s.id);
+                const wantIds = want.filter(s => s.metric === g.metric).map(s => s.id);
+                if (!isDeepStrictEqual([...ids].sort(), [...wantIds].sort()))
+                    problems.push(`${g.metric}: not the facts of the flat list`);
+                if (g.items.some(s => !isDeepStrictEqual(s, byId.get(s.id))))
+                    problems.push(`${g.metric}: an item differs from the flat list's`);
+                problems.push(...periodOrderProblems(g.items, false).map(x => `${g.metric}: ${x}`));
+                // equal periods keep corpus order
+                for (let i = 1; i < g.items.length; i++) {
+                    const [a, b] = [g.items[i - 1], g.items[i]];
+                    if (isDeepStrictEqual(a.period, b.period) && pos.get(a.id) > pos.get(b.id))
+                        problems.push(`${g.metric}: ${a.id} before ${b.id} (same period)`);
+                }
+            }
+            check(problems.length === 0, `GET ${p} ${what}`, problems.slice(0, 5).join('; '));
+        }
+        return r.json;
+    };
+    const series = await grouped('', () => true, 'one series per metric, each by period');
+    await grouped('metric=trade', s => s.metric === 'trade', 'only the trade series');
+    await grouped('unit=USD&from=2022', s => s.unit === 'USD' && periodOverlaps(s.period, '2022-01-01', '9999-12-31'),
+        'USD facts from 2022 on');
+    await grouped(`document=${docIds[0]}`, s => s.source.document_id === docIds[0], `facts of ${docIds[0]}`);
+    await grouped('sort=value&order=desc', () => true, 'ignores sort and order');
+    const none = await run(`GET ${ST}?group=metric&metric=loan&from=1800&to=1800`,
+        {path: `${ST}?group=metric&metric=loan&from=1800&to=1800`}, {expectStatus: 200});
+    if (none.json)
+        check(none.json.total === 0 && none.json.items.length === 0, `GET ${ST}?group=metric&… nothing matches: empty`);
+    if (series) {
+        const p = `${ST}?group=metric&limit=2&offset=1`;
+        const sp = await run(`GET ${p}`, {path: p}, {expectStatus: 200});
+        if (sp.json)
+            check(sp.json.total === series.total && isDeepStrictEqual(sp.json.items, series.items.slice(1, 3)),
+                `GET ${p} is series 1-2`);
+    }
+    const gnone = await run(`GET ${ST}?group=none&limit=100`, {path: `${ST}?group=none&limit=100`}, {expectStatus: 200});
+    if (gnone.json)
+        check(isDeepStrictEqual(gnone.json.items, items.slice(0, 100)), `GET ${ST}?group=none is the flat list`);
+
+    // 400s naming the parameter.
+    for (const [qs, param] of [
+        ['metric=bogus', 'metric'], ['metric=', 'metric'], ['metric=Trade', 'metric'], ['unit=bogus', 'unit'],
+        ['unit=usd', 'unit'], ['unit=', 'unit'], ['sort=bogus', 'sort'], ['sort=date', 'sort'], ['order=up', 'order'],
+        ['group=bogus', 'group'], ['group=unit', 'group'], ['from=2025-13', 'from'], ['to=2025-02-30', 'to'],
+        ['from=25', 'from'], ['from=2025-05&to=2025-04', 'from'], ['document=nope', 'document'], ['q=', 'q'],
+        ['limit=0', 'limit'], ['limit=101', 'limit'], ['offset=-1', 'offset'], ['kind=level', 'kind'],
+        ['top=5', 'top'], ['metric=trade&metric=export', 'metric'],
+    ]) {
+        const r = await run(`GET ${ST}?${qs}`, {path: `${ST}?${qs}`}, {expectStatus: 400});
+        if (r.json)
+            check(r.json.parameter === param && r.json.instance === ST, `GET ${ST}?${qs} problem names ${param}`,
+                JSON.stringify(r.json));
+    }
+    await run(`HEAD ${ST}`, {method: 'HEAD', path: ST}, {expectStatus: 200});
+    await run(`HEAD ${ST}?group=metric`, {method: 'HEAD', path: `${ST}?group=metric`}, {expectStatus: 200});
+    await run(`HEAD ${ST}?metric=bogus`, {method: 'HEAD', path: `${ST}?metric=bogus`}, {expectStatus: 400});
+    await run(`GET ${ST}/x`, {path: `${ST}/x`}, {expectStatus: 404});
+    await run(`POST ${ST}`, {method: 'POST', path: ST}, {expectStatus: 405});
+    await run(`DELETE ${ST}`, {method: 'DELETE', path: ST}, {expectStatus: 405});
+    await cachingAndPreflight([ST, `${ST}?group=metric`, `${ST}?metric=trade&sort=value&order=desc&limit=5`]);
+
+    await statsScenarios(items);
+}
+
+async function statsScenarios(statistics) {
+    const SS = '/api/v1/stats';
+    const total = async path => {
+        const r = await request({path});
+        return r.status === 200 ? JSON.parse(r.body.toString('utf8')).total : NaN;
+    };
+    const s = await run(`GET ${SS}`, {path: SS}, {expectStatus: 200});
+    if (s.json) {
+        const j = s.json;
+        check(j.top_terms.syllables.length === 20 && j.top_terms.words.length === 20, `GET ${SS} default top 20`,
+            `${j.top_terms.syllables.length} syllables, ${j.top_terms.words.length} words`);
+        const problems = [];
+        const eq = (what, got, want) => {
+            if (got !== want)
+                problems.push(`${what}: ${got}, expected ${want}`);
+        };
+        eq('documents', j.documents, await total('/api/v1/documents?limit=1'));
+        eq('counts.events', j.counts.events, await total('/api/v1/timeline?limit=1'));
+        eq('counts.projects', j.counts.projects, await total('/api/v1/projects?limit=1'));
+        eq('counts.entities', j.counts.entities, await total('/api/v1/entities?limit=1'));
+        eq('counts.statistics', j.counts.statistics, statistics.length);
+        for (const m of METRICS)
+            eq(`statistics_by_metric.${m}`, j.per_type.statistics_by_metric[m] ?? 0,
+                statistics.filter(x => x.metric === m).length);
+        for (const [k, v] of Object.entries(j.per_type.events))
+            eq(`per_type.events.${k}`, v, await total(`/api/v1/timeline?type=${k}&limit=1`));
+        for (const [k, v] of Object.entries(j.per_type.projects_by_sector))
+            eq(`projects_by_sector.${k}`, v, await total(`/api/v1/projects?sector=${k}&limit=1`));
+        for (const [k, v] of Object.entries(j.per_type.projects_by_status))
+            eq(`projects_by_status.${k}`, v, await total(`/api/v1/projects?status=${k}&limit=1`));
+        for (const [k, v] of Object.entries(j.per_type.entities))
+            eq(`per_type.entities.${k}`, v, await total(`/api/v1/entities?type=${k}&limit=1`));
+        const sum = o => Object.values(o).reduce((a, b) => a + b, 0);
+        eq('sum of per_year.documents', sum(j.per_year.documents), j.documents);
+        eq('sum of per_year.events', sum(j.per_year.events), j.counts.events);
+        eq('sum of per_type.events', sum(j.per_type.events), j.counts.events);
+        eq('sum of statistics_by_metric', sum(j.per_type.statistics_by_metric), j.counts.statistics);
+        const docs = await request({path: '/api/v1/documents?limit=100'});
+        if (docs.status === 200) {
+            const list = JSON.parse(docs.body.toString('utf8')).items;
+            eq('words', j.words, list.reduce((a, d) => a + d.words, 0));
+            eq('paragraphs', j.paragraphs, list.reduce((a, d) => a + d.paragraph_count, 0));
+            let sentences = 0;
+            for (const d of list)
+                sentences += (await docSentences(d.id) || []).length;
+            eq('sentences', j.sentences, sentences);
+        }
+        check(problems.length === 0, `GET ${SS} counts agree with the list totals`, problems.slice(0, 5).join('; '));
+        const counts = l => l.map(t => t.count);
+        const desc = l => counts(l).every((c, i, a) => i === 0 || a[i - 1] >= c);
+        check(desc(j.top_terms.syllables) && desc(j.top_terms.words) &&
+            j.top_terms.words.every(t => t.term.split(' ').length === 2),
+        `GET ${SS} top terms most frequent first, words of two syllables`);
+    }
+    for (const [top, n] of [[1, 1], [5, 5], [100, 100]]) {
+        const r = await run(`GET ${SS}?top=${top}`, {path: `${SS}?top=${top}`}, {expectStatus: 200});
+        if (r.json && s.json) {
+            const {top_terms: t, ...rest} = r.json;
+            const {top_terms: t0, ...rest0} = s.json;
+            check(t.syllables.length <= n && t.words.length <= n && (n > 20 || (t.syllables.length === n &&
+                isDeepStrictEqual(t.syllables, t0.syllables.slice(0, n)) && isDeepStrictEqual(t.words, t0.words.slice(0, n)))) &&
+                isDeepStrictEqual(rest, rest0),
+            `GET ${SS}?top=${top}: at most ${n} terms of each kind, the same figures`,
+            `${t.syllables.length} syllables, ${t.words.length} words`);
+        }
+    }
+    for (const [qs, param] of [['top=0', 'top'], ['top=101', 'top'], ['top=x', 'top'], ['top=', 'top'],
+        ['top=-1', 'top'], ['top=1&top=2', 'top'], ['limit=5', 'limit'], ['metric=trade', 'metric']]) {
+        const r = await run(`GET ${SS}?${qs}`, {path: `${SS}?${qs}`}, {expectStatus: 400});
+        if (r.json)
+            check(r.json.parameter === param && r.json.instance === SS, `GET ${SS}?${qs} problem names ${param}`,
+                JSON.stringify(r.json));
+    }
+    await run(`HEAD ${SS}`, {method: 'HEAD', path: SS}, {expectStatus: 200});
+    await run(`HEAD ${SS}?top=0`, {method: 'HEAD', path: `${SS}?top=0`}, {expectStatus: 400});
+    await run(`PUT ${SS}`, {method: 'PUT', path: SS}, {expectStatus: 405});
+    await run(`GET ${SS}/x`, {path: `${SS}/x`}, {expectStatus: 404});
+    await cachingAndPreflight([SS, `${SS}?top=5`]);
 }
 
 // 304 on the ETag of an earlier answer (GET and HEAD), stable ETags, and the
