@@ -142,12 +142,26 @@ json_t *api__entity_ref(const api_snapshot_t *snap, uint32_t entity) {
                      types[e->type]);
 }
 
+static int is_alnum_byte(unsigned char c) {
+    /* folded text is ASCII letters and digits plus other scripts' bytes */
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
 int api__folded_contains(const char *text, const char *folded_needle) {
     char *f;
-    size_t n;
-    if (text_fold(text, strlen(text), &f, &n) != 0)
+    size_t n, nl = strlen(folded_needle);
+    if (nl == 0 || text_fold(text, strlen(text), &f, &n) != 0)
         return 0;
-    int hit = strstr(f, folded_needle) != NULL;
+    int hit = 0;
+    for (const char *p = strstr(f, folded_needle); p && !hit;
+         p = strstr(p + 1, folded_needle)) {
+        /* whole words only: "ha noi" is not found in "nha noi" */
+        int before = p == f || !is_alnum_byte((unsigned char)p[-1]) ||
+                     !is_alnum_byte((unsigned char)folded_needle[0]);
+        int after = p[nl] == '\0' || !is_alnum_byte((unsigned char)p[nl]) ||
+                    !is_alnum_byte((unsigned char)folded_needle[nl - 1]);
+        hit = before && after;
+    }
     free(f);
     return hit;
 }
@@ -158,12 +172,24 @@ int api__folded_param(http_req_t *req, const char *name, char **out) {
     *out = NULL;
     if (v == NULL)
         return 0;
-    if (v[0] == '\0' || text_fold(v, strlen(v), out, &n) != 0) {
-        http_req_problem(req, 400, "invalid-parameter", name,
-                         "Query parameter '%s' must not be empty.", name);
-        return VJ_EINVAL;
+    if (text_fold(v, strlen(v), out, &n) == 0) {
+        /* trim: " ha noi " is "ha noi"; only spaces is empty */
+        char *s = *out;
+        while (*s == ' ')
+            s++;
+        size_t len = strlen(s);
+        while (len && s[len - 1] == ' ')
+            len--;
+        memmove(*out, s, len);
+        (*out)[len] = '\0';
+        if (len)
+            return 0;
     }
-    return 0;
+    free(*out);
+    *out = NULL;
+    http_req_problem(req, 400, "invalid-parameter", name,
+                     "Query parameter '%s' must not be empty.", name);
+    return VJ_EINVAL;
 }
 
 int api__document_param(http_req_t *req, const api_snapshot_t *snap,

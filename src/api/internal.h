@@ -69,7 +69,7 @@ json_t *api__source(const api_snapshot_t *snap, const extract_source_t *src,
                     int with_doc);
 /* {"id","name","type"} of a gazetteer entity. */
 json_t *api__entity_ref(const api_snapshot_t *snap, uint32_t entity);
-/* Does the folded text hold the folded needle? */
+/* Does the folded text hold the folded needle as whole words? */
 int api__folded_contains(const char *text, const char *folded_needle);
 
 /* Query parameter name folded (accents, case) into a new string in *out,
