@@ -30,27 +30,12 @@ const char *const extract_event_type_names[] = {
 
 enum { PHRASE_TRIGGER, PHRASE_PLANNED, PHRASE_CONNECTOR, PHRASE_IGNORE };
 
-typedef struct {
-    char *text; /* lower case, NFC */
-    size_t len;
-    int kind;
-    extract_event_type_t type;
-    int weight;
-} phrase_t;
-
-#define BUCKETS 512
-
+/* The trigger words, planning words, title connectors and ignored words,
+ * as one phrase set: kind is PHRASE_*, value the event type, weight the
+ * trigger's weight. */
 struct extract__triggers {
-    phrase_t *phrases;
-    size_t count, cap;
-    /* phrase indices by hash of their first syllable */
-    uint32_t *bucket_items[BUCKETS];
-    size_t bucket_len[BUCKETS];
+    extract__phrases_t *set;
 };
-
-static size_t bucket_of(const char *s, size_t n) {
-    return (size_t)(vj_hash64(VJ_HASH_INIT, s, n) % BUCKETS);
-}
 
 typedef struct {
     extract__triggers_t *t;
@@ -68,25 +53,24 @@ static int parse_type(const char *s) {
 
 static int trigger_row(char **f, size_t n, uint32_t line, void *data) {
     load_ctx_t *ctx = data;
-    phrase_t p = {0};
+    int kind, type = 0, weight = 1;
     if (strcmp(f[0], "trigger") == 0 && n >= 3) {
-        int type = parse_type(f[2]);
+        type = parse_type(f[2]);
         if (type < 0) {
             extract__report(ctx->cb, ctx->data, ctx->file, line,
                             "unknown event type '%s'", f[2]);
             return VJ_EPARSE;
         }
-        p.kind = PHRASE_TRIGGER;
-        p.type = (extract_event_type_t)type;
-        p.weight = n >= 4 ? atoi(f[3]) : 1;
-        if (p.weight <= 0)
-            p.weight = 1;
+        kind = PHRASE_TRIGGER;
+        weight = n >= 4 ? atoi(f[3]) : 1;
+        if (weight <= 0)
+            weight = 1;
     } else if (strcmp(f[0], "planned") == 0 && n >= 2) {
-        p.kind = PHRASE_PLANNED;
+        kind = PHRASE_PLANNED;
     } else if (strcmp(f[0], "connector") == 0 && n >= 2) {
-        p.kind = PHRASE_CONNECTOR;
+        kind = PHRASE_CONNECTOR;
     } else if (strcmp(f[0], "ignore") == 0 && n >= 2) {
-        p.kind = PHRASE_IGNORE;
+        kind = PHRASE_IGNORE;
     } else {
         extract__report(ctx->cb, ctx->data, ctx->file, line,
                         "expected 'trigger<TAB>phrase<TAB>type[<TAB>weight]', "
@@ -94,33 +78,22 @@ static int trigger_row(char **f, size_t n, uint32_t line, void *data) {
                         "'ignore<TAB>phrase'");
         return VJ_EPARSE;
     }
-    size_t len = strlen(f[1]);
-    char *nfc;
-    size_t nfc_len;
-    if (len == 0 || text_nfc(f[1], len, &nfc, &nfc_len) != 0) {
+    /* event words are matched in lower case whatever their spelling */
+    char *low = extract__lower_copy(f[1], strlen(f[1]));
+    int rc = extract__phrases_add(ctx->t->set, low, kind, type, weight, NULL);
+    free(low);
+    if (rc != 0) {
         extract__report(ctx->cb, ctx->data, ctx->file, line,
                         "empty phrase or invalid UTF-8");
         return VJ_EPARSE;
     }
-    p.text = extract__lower_copy(nfc, nfc_len);
-    p.len = nfc_len;
-    free(nfc);
-    extract__triggers_t *t = ctx->t;
-    if (t->count == t->cap) {
-        t->cap = t->cap ? t->cap * 2 : 64;
-        t->phrases = vj_realloc(t->phrases, t->cap * sizeof *t->phrases);
-    }
-    size_t b = bucket_of(p.text, extract__syllable_len(p.text, p.len));
-    t->bucket_items[b] = vj_realloc(t->bucket_items[b],
-                                    (t->bucket_len[b] + 1) * sizeof(uint32_t));
-    t->bucket_items[b][t->bucket_len[b]++] = (uint32_t)t->count;
-    t->phrases[t->count++] = p;
     return 0;
 }
 
 int extract__triggers_load(const char *dir, corpus_problem_cb cb, void *data,
                            extract__triggers_t **out) {
     extract__triggers_t *t = vj_calloc(1, sizeof *t);
+    t->set = extract__phrases_new();
     load_ctx_t ctx = {t, "event_triggers.tsv", cb, data};
     int rc = extract__tsv_read(dir, "event_triggers.tsv", 4, trigger_row,
                                &ctx, cb, data);
@@ -135,71 +108,11 @@ int extract__triggers_load(const char *dir, corpus_problem_cb cb, void *data,
 void extract__triggers_free(extract__triggers_t *t) {
     if (t == NULL)
         return;
-    for (size_t i = 0; i < t->count; i++)
-        free(t->phrases[i].text);
-    for (size_t i = 0; i < BUCKETS; i++)
-        free(t->bucket_items[i]);
-    free(t->phrases);
+    extract__phrases_free(t->set);
     free(t);
 }
 
-/* --- Phrase matching ----------------------------------------------------- */
-
-typedef struct {
-    uint32_t start, end; /* in the sentence */
-    const phrase_t *p;
-} hit_t;
-
-/* Finds every lexicon phrase in low[0..len) (lower-cased) that starts and
- * ends on a word boundary; longest first at each position, no overlaps. */
-static size_t phrases_find(const extract__triggers_t *t, const char *low,
-                           size_t len, hit_t **out) {
-    size_t n = 0, cap = 0;
-    hit_t *hits = NULL;
-    size_t i = 0;
-    int prev_word = 0;
-    while (i < len) {
-        size_t at = i;
-        int32_t cp = text_utf8_next(low, len, &i);
-        int word = extract__is_word_cp(cp);
-        if (!word || prev_word) {
-            prev_word = word;
-            continue;
-        }
-        /* a word starts at 'at' */
-        size_t sl = extract__syllable_len(low + at, len - at);
-        size_t b = bucket_of(low + at, sl);
-        const phrase_t *best = NULL;
-        for (size_t k = 0; k < t->bucket_len[b]; k++) {
-            const phrase_t *p = &t->phrases[t->bucket_items[b][k]];
-            if (p->len > len - at || memcmp(low + at, p->text, p->len) != 0)
-                continue;
-            if (at + p->len < len) {
-                size_t j = at + p->len;
-                if (extract__is_word_cp(text_utf8_next(low, len, &j)))
-                    continue;
-            }
-            if (best == NULL || p->len > best->len)
-                best = p;
-        }
-        if (best) {
-            if (n == cap) {
-                cap = cap ? cap * 2 : 8;
-                hits = vj_realloc(hits, cap * sizeof *hits);
-            }
-            hits[n].start = (uint32_t)at;
-            hits[n].end = (uint32_t)(at + best->len);
-            hits[n].p = best;
-            n++;
-            i = at + best->len;
-            prev_word = 0;
-            continue;
-        }
-        prev_word = word;
-    }
-    *out = hits;
-    return n;
-}
+typedef extract__phrase_hit_t hit_t;
 
 /* --- The result ------------------------------------------------------------ */
 
@@ -245,19 +158,11 @@ static char *make_title(const extract__triggers_t *t, const char *sent,
             s = k + 1;
             continue;
         }
-        int cut = 0;
-        for (size_t i = 0; i < t->count; i++) {
-            const phrase_t *p = &t->phrases[i];
-            if (p->kind == PHRASE_CONNECTOR && p->len < e - s &&
-                memcmp(low + s, p->text, p->len) == 0 &&
-                (sent[s + p->len] == ',' || sent[s + p->len] == ' ')) {
-                s += (uint32_t)p->len;
-                cut = 1;
-                break;
-            }
-        }
-        if (!cut)
+        const extract__phrase_t *p =
+            s < e ? extract__phrases_at(t->set, sent, low, e, s) : NULL;
+        if (p == NULL || p->kind != PHRASE_CONNECTOR || p->len >= e - s)
             break;
+        s += (uint32_t)p->len;
     }
     while (e > s && (sent[e - 1] == ' ' || sent[e - 1] == '.' ||
                      sent[e - 1] == ',' || sent[e - 1] == ';'))
@@ -328,7 +233,7 @@ static void emit(run_t *run, const corpus_doc_t *doc, uint32_t doc_index,
     extract_event_t *ev = PUSH(r->events, r->event_count, r->event_cap);
     memset(ev, 0, sizeof *ev);
     ev->date = tx->date;
-    ev->type = trig->p->type;
+    ev->type = (extract_event_type_t)trig->p->value;
     if (tx->target)
         ev->type = EXTRACT_EVENT_TARGET;
     /* Planned: the text says so, or the date lies after publication. */
@@ -404,7 +309,8 @@ static void sentence_events(run_t *run, const corpus_doc_t *doc,
     }
     char *low = extract__lower_copy(s, len);
     hit_t *hits = NULL;
-    size_t nhits = phrases_find(run->lex->triggers, low, len, &hits);
+    size_t nhits =
+        extract__phrases_find(run->lex->triggers->set, s, low, len, &hits);
 
     extract__range_t clauses[64];
     size_t nc = extract__clauses_split(s, len, clauses, 64);
