@@ -56,7 +56,7 @@ REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/replay/%)
 FUZZ_BIN   := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
 .PHONY: all run deps test check check-san check-unit check-api check-replay \
-        check-openapi lint-openapi check-container fuzz format clean
+        check-openapi lint-openapi check-container fuzz bench-search format clean
 
 all: $(BIN)
 
@@ -161,6 +161,12 @@ fuzz: $(FUZZ_BIN)
 	    $$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 	        -artifact_prefix=tests/fuzz/regression/$$n/ \
 	        $(BUILD)/fuzz-corpus/$$n tests/fuzz/corpus/$$n || exit 1; done
+
+# Our search against SQLite FTS5 (unicode61 remove_diacritics 2) on the same
+# passages; installs libsqlite3-dev if missing. BENCH_ARGS: --repeat N
+# --seconds S. Not a test: make test never depends on timings.
+bench-search:
+	BUILD=$(BUILD) bench/bench-search $(BENCH_ARGS)
 
 format:
 	clang-format -i $$(find src include tests -name '*.[ch]')

@@ -1,8 +1,10 @@
 /* text.h - UTF-8 and Unicode helpers (utf8proc underneath).
  *
  * Everything here works on byte strings with explicit lengths; nothing
- * assumes NUL termination unless it says so. Later issues add folding and
- * tokenising for search here. */
+ * assumes NUL termination unless it says so. Search reads text in three
+ * forms: as written, exact (text_exact: NFC, canonical tone placement,
+ * lower case) and folded (text_fold: no tone or other marks, đ -> d), and
+ * splits it into tokens with text_tokenizer_next(). */
 #ifndef VJCORPUS_TEXT_H
 #define VJCORPUS_TEXT_H
 
@@ -33,6 +35,47 @@ int text_nfc(const char *s, size_t len, char **out, size_t *out_len);
  * removed, đ/Đ -> d. *out is a new NUL-terminated string (caller frees).
  * Returns 0 or VJ_EILSEQ. */
 int text_fold(const char *s, size_t len, char **out, size_t *out_len);
+
+/* Moves each syllable's tone mark to its traditional place (hoà -> hòa,
+ * thuỵ -> thụy, khoẻ -> khỏe; quý, gìn, người stay) and normalises to NFC;
+ * case is kept. Input in any normal form. Words that are not Vietnamese
+ * syllables (café, two tone marks) are only normalised. *out is a new
+ * NUL-terminated string (caller frees). Returns 0 or VJ_EILSEQ. */
+int text_tone_canon(const char *s, size_t len, char **out, size_t *out_len);
+
+/* The exact form for search: text_tone_canon() and lower case ("Hoà" ->
+ * "hòa"). *out is a new NUL-terminated string (caller frees). Returns 0 or
+ * VJ_EILSEQ. */
+int text_exact(const char *s, size_t len, char **out, size_t *out_len);
+
+/* --- Tokens ----------------------------------------------------------- */
+
+typedef enum { TEXT_TOKEN_WORD = 0, TEXT_TOKEN_NUMBER } text_token_kind_t;
+
+/* One token: bytes [start, end) and code points [char_start, char_end) of
+ * the input. glued is 1 when no whitespace separates it from the token
+ * before (LOTUSat-1, 1giai). */
+typedef struct {
+    size_t start, end;
+    size_t char_start, char_end;
+    text_token_kind_t kind;
+    int glued;
+} text_token_t;
+
+/* Iterates the tokens of valid UTF-8 s[0..len) (borrowed, must outlive the
+ * tokenizer): syllables (letters and the combining marks after them) and
+ * numbers (digits, with '.' or ',' between two digits kept: 42,5, 3.245).
+ * Everything else separates, and so does a change between letters and
+ * digits (LOTUSat-1giai -> LOTUSat, 1, giai). */
+typedef struct {
+    const char *s;
+    size_t len, pos, chars;
+    int started;
+} text_tokenizer_t;
+
+void text_tokenizer_init(text_tokenizer_t *t, const char *s, size_t len);
+/* Stores the next token in *tok and returns 1, or returns 0 at the end. */
+int text_tokenizer_next(text_tokenizer_t *t, text_token_t *tok);
 
 /* Character classes of one code point (Unicode general categories). */
 int text_cp_is_letter(int32_t cp);

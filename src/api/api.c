@@ -23,6 +23,9 @@ static const char *const statistic_params[] = {
 static const char *const stats_params[] = {"top", NULL};
 static const char *const entity_params[] = {"type", "q", "document", "sort",
                                             NULL};
+static const char *const search_params[] = {"q", "document", "from", "to",
+                                            NULL};
+static const char *const suggest_params[] = {"q", "limit", NULL};
 
 api_t *api_new(void) {
     api_t *api = vj_calloc(1, sizeof *api);
@@ -45,6 +48,8 @@ api_t *api_new(void) {
         {"/api/v1/statistics", api__statistics_list, statistic_params,
          HTTP_ROUTE_LIST, api},
         {"/api/v1/stats", api__stats, stats_params, 0, api},
+        {"/api/v1/search", api__search, search_params, HTTP_ROUTE_LIST, api},
+        {"/api/v1/suggest", api__suggest, suggest_params, 0, api},
     };
     api->route_count = VJ_ARRAY_SIZE(routes);
     api->routes = vj_malloc(sizeof routes);
@@ -76,7 +81,9 @@ size_t api_routes(api_t *api, const http_route_t **routes) {
 }
 
 void api__respond(http_req_t *req, int status, json_t *o) {
-    char *body = json_dumps(o, JSON_COMPACT);
+    /* 12 significant digits: scores and values without binary noise
+     * (7.998649, not 7.9986490000000003) */
+    char *body = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12));
     json_decref(o);
     if (body == NULL) {
         http_req_problem(req, 500, "internal-error", NULL,

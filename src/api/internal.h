@@ -5,6 +5,7 @@
 #include "vjcorpus/api.h"
 #include "vjcorpus/common.h"
 #include "vjcorpus/extract.h"
+#include "vjcorpus/index.h"
 
 #include <jansson.h>
 #include <stdatomic.h>
@@ -31,6 +32,7 @@ struct api_snapshot {
     /* the most frequent syllables and two-syllable words (terms.c) */
     api_term_t *top_words, *top_pairs;
     size_t top_word_count, top_pair_count;
+    index_t *index; /* full-text search over the paragraphs (search.c) */
 };
 
 struct api {
@@ -114,5 +116,7 @@ void api__projects_list(http_req_t *req, void *data);
 void api__projects_get(http_req_t *req, void *data);
 void api__statistics_list(http_req_t *req, void *data);
 void api__stats(http_req_t *req, void *data);
+void api__search(http_req_t *req, void *data);
+void api__suggest(http_req_t *req, void *data);
 
 #endif

@@ -34,6 +34,9 @@ int api_snapshot_build(const api_snapshot_options_t *opts,
                           opts->data);
     if (rc != 0)
         goto fail_terms;
+    rc = index_build(snap->corpus, &snap->index);
+    if (rc != 0)
+        goto fail_index;
 
     size_t n = corpus_doc_count(snap->corpus);
     snap->doc_json = vj_calloc(n, sizeof *snap->doc_json);
@@ -59,6 +62,8 @@ int api_snapshot_build(const api_snapshot_options_t *opts,
     *out = snap;
     return 0;
 
+fail_index:
+    api__terms_free(snap);
 fail_terms:
     extract_result_free(snap->extract);
 fail_extract:
@@ -87,6 +92,7 @@ void api_snapshot_unref(api_snapshot_t *snap) {
     free(snap->doc_json_len);
     free(snap->doc_json_hash);
     api__terms_free(snap);
+    index_free(snap->index);
     extract_result_free(snap->extract);
     extract_lexicon_free(snap->xlex);
     corpus_unref(snap->corpus);

@@ -173,10 +173,16 @@ static pid_t spawn(char *const *argv, const char *const *extra_env,
     char base[400];
     snprintf(base, sizeof base, "%s/%s", dir, prefix);
     pid_t parent = getpid();
+    /* The child says when its log is open (and truncated): until then the
+     * file at that path may be an old log of a recycled pid, whose
+     * "listening on" line would send us to a wrong port. */
+    int ready[2];
+    cr_assert(pipe2(ready, O_CLOEXEC) == 0, "pipe: %s", strerror(errno));
     fflush(NULL);
     pid_t pid = fork();
     cr_assert(pid >= 0, "fork: %s", strerror(errno));
     if (pid == 0) {
+        close(ready[0]);
         prctl(PR_SET_PDEATHSIG, SIGTERM);
         if (getppid() != parent)
             _exit(127);
@@ -196,6 +202,8 @@ static pid_t spawn(char *const *argv, const char *const *extra_env,
             if (ofd < 0)
                 _exit(126);
         }
+        if (write(ready[1], "", 1) < 0) {
+        }
         int nul = open("/dev/null", O_RDONLY);
         dup2(nul, 0);
         dup2(ofd, 1);
@@ -208,6 +216,11 @@ static pid_t spawn(char *const *argv, const char *const *extra_env,
         }
         _exit(127);
     }
+    close(ready[1]);
+    char byte;
+    while (read(ready[0], &byte, 1) < 0 && errno == EINTR) {
+    }
+    close(ready[0]);
     free(env);
     snprintf(log_path, log_len, "%s%ld.log", base, (long)pid);
     if (out_path)

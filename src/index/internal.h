@@ -1,0 +1,178 @@
+/* internal.h - what the files of the index module share: the index layout,
+ * the parsed query, varints and term lookup. */
+#ifndef VJCORPUS_INDEX_INTERNAL_H
+#define VJCORPUS_INDEX_INTERNAL_H
+
+#include "vjcorpus/common.h"
+#include "vjcorpus/index.h"
+#include "vjcorpus/text.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define INDEX__NONE UINT32_MAX
+
+/* One term of either dictionary. Strings live in index.strings. */
+typedef struct {
+    uint32_t str, len; /* the term */
+    uint32_t df;       /* passages holding it */
+    uint32_t cf;       /* occurrences */
+    uint64_t post;     /* its postings: index.postings[post .. +post_len) */
+    uint32_t post_len;
+    /* exact terms: the folded term; folded terms: the first of its exact
+     * terms in index.folded_exact */
+    uint32_t link;
+    /* exact terms: the most frequent spelling (index.strings) */
+    uint32_t display, display_len;
+} index__term_t;
+
+/* An open-addressing table of term ids keyed by their strings. */
+typedef struct {
+    uint32_t *slots; /* term id or INDEX__NONE */
+    size_t cap;
+} index__dict_t;
+
+struct index {
+    corpus_t *corpus; /* one reference */
+    char *strings;
+    size_t strings_len;
+    uint8_t *postings;
+    size_t postings_len;
+
+    index__term_t *exact, *folded;
+    size_t exact_count, folded_count;
+    index__dict_t exact_dict, folded_dict;
+    uint32_t *folded_sorted; /* folded ids in string order (prefixes) */
+    uint32_t *folded_exact;  /* exact ids grouped by folded term */
+
+    size_t passage_count;
+    uint32_t *passage_doc, *passage_para, *passage_len;
+    double avg_len;
+    int64_t *doc_date; /* published sort key per document (ties) */
+};
+
+/* --- The parsed query --------------------------------------------------- */
+
+typedef struct {
+    char *exact;  /* text_exact() of the syllable */
+    char *folded; /* text_fold() */
+    int marked;   /* the syllable as typed had tone or shape marks */
+} index__qtoken_t;
+
+typedef struct {
+    index__qtoken_t *tokens;
+    size_t n;
+    int prefix; /* the last token is a prefix */
+    int quoted;
+} index__qphrase_t;
+
+typedef struct {
+    index__qphrase_t *alts;
+    size_t n;
+    int negated;
+} index__qgroup_t;
+
+struct index_query {
+    index__qgroup_t *groups;
+    size_t n;
+};
+
+/* --- The query bound to the index -------------------------------------- */
+
+typedef struct {
+    uint32_t *ids; /* folded term ids it matches, ascending */
+    size_t n;
+    uint32_t exact; /* the exact term that counts fully, or INDEX__NONE */
+    float folded_weight;
+} index__slot_t;
+
+typedef struct {
+    index__slot_t *slots;
+    size_t n;
+} index__alt_t;
+
+typedef struct {
+    index__alt_t *alts;
+    size_t n;
+    int negated;
+} index__pgroup_t;
+
+struct index_plan {
+    index__pgroup_t *groups;
+    size_t n;
+};
+
+/* Binds q to ix: expands prefixes and misspellings, looks terms up. */
+index_plan_t *index__plan_new(const index_t *ix, const index_query_t *q);
+void index__plan_free(index_plan_t *p);
+
+/* --- Helpers ---------------------------------------------------------- */
+
+static inline void index__varint_put(vj_buf_t *b, uint32_t v) {
+    uint8_t tmp[5];
+    size_t n = 0;
+    while (v >= 0x80) {
+        tmp[n++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    tmp[n++] = (uint8_t)v;
+    vj_buf_append(b, tmp, n);
+}
+
+static inline uint32_t index__varint_get(const uint8_t **p) {
+    const uint8_t *s = *p;
+    uint32_t v = 0;
+    int shift = 0;
+    while (*s & 0x80) {
+        v |= (uint32_t)(*s++ & 0x7F) << shift;
+        shift += 7;
+    }
+    v |= (uint32_t)*s++ << shift;
+    *p = s;
+    return v;
+}
+
+/* The term id of s[0..n) in a dictionary, or INDEX__NONE. */
+uint32_t index__dict_find(const index_t *ix, int folded, const char *s,
+                          size_t n);
+
+/* The folded and exact forms of one token (a new string each; caller
+ * frees). ASCII tokens take a fast path. */
+void index__forms(const char *s, size_t n, char **exact, size_t *exact_len,
+                  char **folded, size_t *folded_len);
+
+/* The folded form of one token into buf (cap bytes): its length, or
+ * SIZE_MAX when it does not fit. A table covers ASCII and the Latin blocks
+ * Vietnamese is written in; anything else goes through text_fold(). */
+size_t index__fold(const char *s, size_t n, char *buf, size_t cap);
+
+/* The term's string. */
+static inline const char *index__str(const index_t *ix,
+                                     const index__term_t *t) {
+    return ix->strings + t->str;
+}
+
+/* The range [*lo, *hi) of ix->folded_sorted whose strings start with
+ * prefix[0..n). */
+void index__prefix_range(const index_t *ix, const char *prefix, size_t n,
+                         size_t *lo, size_t *hi);
+
+/* Occurrences, sorted: key = passage << 32 | token position; len is the
+ * phrase length in tokens, w the weight of the occurrence. */
+typedef struct {
+    uint64_t *key;
+    float *w;
+    uint8_t *len;
+    size_t n, cap;
+} index__occ_t;
+
+void index__occ_free(index__occ_t *o);
+
+/* The occurrences of a phrase alternative over the whole index. */
+void index__alt_occurrences(const index_t *ix, const index__alt_t *a,
+                            index__occ_t *out);
+
+/* Does the folded term id match slot s? */
+int index__slot_has(const index__slot_t *s, uint32_t id);
+
+#endif
