@@ -561,6 +561,7 @@ async function scenarios() {
     await entityScenarios(all.map(d => d.id));
     await projectScenarios(all.map(d => d.id));
     await statisticScenarios(all.map(d => d.id));
+    await searchScenarios(all);
 }
 
 // --- Timeline and entities ---------------------------------------------------
@@ -1326,6 +1327,337 @@ async function statsScenarios(statistics) {
     await run(`PUT ${SS}`, {method: 'PUT', path: SS}, {expectStatus: 405});
     await run(`GET ${SS}/x`, {path: `${SS}/x`}, {expectStatus: 404});
     await cachingAndPreflight([SS, `${SS}?top=5`]);
+}
+
+// --- Search and suggest -----------------------------------------------------------
+
+const detailCache = new Map();
+
+// The detail of a document (fetched once), or null.
+async function docDetail(id) {
+    if (!detailCache.has(id)) {
+        const r = await request({path: `/api/v1/documents/${encodeURIComponent(id)}`});
+        detailCache.set(id, r.status === 200 ? JSON.parse(r.body.toString('utf8')) : null);
+    }
+    return detailCache.get(id);
+}
+
+// Folded syllables as search reads them: case, tone marks and đ folded;
+// split at anything not a letter or digit, and between letters and digits.
+const syllables = s => foldText(s)
+    .replace(/(\p{L})(\p{N})/gu, '$1 $2').replace(/(\p{N})(\p{L})/gu, '$1 $2')
+    .split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+const unescapeHtml = s => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+
+function editDistanceAtMost1(a, b) {
+    if (Math.abs(a.length - b.length) > 1)
+        return false;
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i])
+        i++;
+    return a.slice(i + 1) === b.slice(i + 1) || a.slice(i) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i);
+}
+
+// Whether a folded syllable is one the query asks for: terms are
+// {word, prefix, typo}.
+const termMatches = (terms, s) => terms.some(t =>
+    t.prefix ? s.startsWith(t.word) : s === t.word || (t.typo && t.word.length >= 5 && editDistanceAtMost1(s, t.word)));
+
+// Problems with one search item: highlights slice the document text inside
+// the item's paragraph, in order, to hits the query asks for; the snippet is
+// escaped text of the paragraph with hits in <mark>; title and date agree
+// with the document; `paragraphOk` (folded syllables of the paragraph) holds.
+async function hitProblems(what, it, terms, summaries, paragraphOk) {
+    const out = [];
+    const d = await docDetail(it.document_id);
+    if (!d)
+        return [`${what}: document ${it.document_id} not found`];
+    const s = summaries.get(it.document_id);
+    if (!s || s.title !== it.document_title || !isDeepStrictEqual(s.published, it.published))
+        out.push(`${what}: title or published disagree with the document`);
+    const p = d.paragraphs[it.paragraph];
+    if (!p)
+        return [...out, `${what}: no paragraph ${it.paragraph}`];
+    const bytes = Buffer.from(d.text, 'utf8');
+    const cps = [...d.text];
+    if (!Array.isArray(it.highlights) || it.highlights.length === 0)
+        out.push(`${what}: no highlights`);
+    let prev = p.start;
+    for (const h of it.highlights || []) {
+        const byBytes = bytes.subarray(h.start, h.end).toString('utf8');
+        const byChars = cps.slice(h.char_start, h.char_end).join('');
+        const syl = syllables(byBytes);
+        if (h.start < prev || h.end > p.end || h.start >= h.end)
+            out.push(`${what}: highlight ${h.start}-${h.end} out of order or outside paragraph ${p.start}-${p.end}`);
+        else if (byBytes !== byChars)
+            out.push(`${what}: highlight bytes ${h.start}-${h.end} and code points ${h.char_start}-${h.char_end} differ`);
+        else if (syl.length === 0 || !syl.every(x => termMatches(terms, x)))
+            out.push(`${what}: highlight ${JSON.stringify(byBytes)} is not a query term`);
+        prev = h.end;
+    }
+    const sn = it.snippet;
+    const bare = sn.replace(/<\/?mark>/g, '');
+    if (/[<>"]/.test(bare) || /&(?!(amp|lt|gt|quot|#39);)/.test(bare))
+        out.push(`${what}: snippet not HTML-escaped: ${JSON.stringify(sn.slice(0, 80))}`);
+    const text = unescapeHtml(bare);
+    if (!text.split('…').every(part => p.text.includes(part.trim())))
+        out.push(`${what}: snippet is not text of paragraph ${it.paragraph}`);
+    const marks = [...sn.matchAll(/<mark>(.*?)<\/mark>/g)].map(m => unescapeHtml(m[1]));
+    if (marks.length === 0 || !marks.every(m => syllables(m).length && syllables(m).every(x => termMatches(terms, x))))
+        out.push(`${what}: snippet marks ${JSON.stringify(marks.slice(0, 3))} are not all query terms`);
+    if (paragraphOk && !paragraphOk(syllables(p.text)))
+        out.push(`${what}: paragraph ${it.paragraph} does not satisfy the query`);
+    return out;
+}
+
+const hasPhrase = (syl, ph) => syl.some((_, i) => ph.every((w, j) => syl[i + j] === w));
+
+async function searchScenarios(docs) {
+    const SE = '/api/v1/search';
+    const SG = '/api/v1/suggest';
+    const summaries = new Map(docs.map(d => [d.id, d]));
+    const docIds = docs.map(d => d.id);
+    const url = (params) => `${SE}?${new URLSearchParams(params).toString().replace(/\+/g, '%20')}`;
+    const T = (word, opt = {}) => ({word: foldText(word), ...opt});
+
+    // All pages of a query (limit=100).
+    const everything = async (params) => {
+        const first = await run(`GET ${url({...params, limit: 100})}`, {path: url({...params, limit: 100})},
+            {expectStatus: 200});
+        if (!first.json)
+            return null;
+        const items = [...first.json.items];
+        for (let off = 100; off < first.json.total; off += 100) {
+            const r = await run(`GET ${url({...params, limit: 100, offset: off})}`,
+                {path: url({...params, limit: 100, offset: off})}, {expectStatus: 200});
+            if (!r.json)
+                return null;
+            items.push(...r.json.items);
+        }
+        return {...first.json, items};
+    };
+
+    // One query form: every item checked, facets sum to total, order by
+    // score then date.
+    const form = async (what, params, terms, paragraphOk, {min = 1} = {}) => {
+        const r = await everything(params);
+        if (!r)
+            return null;
+        const label = `GET ${url(params)}`;
+        check(r.query === params.q && r.total >= min && r.items.length === r.total,
+            `${label} ${what}: ${min ? `at least ${min} hit` : 'any hits'}, all paged`,
+            `query ${JSON.stringify(r.query)} total ${r.total}, ${r.items.length} items`);
+        const problems = [];
+        for (const [i, it] of r.items.entries())
+            problems.push(...await hitProblems(`item ${i} (${it.document_id} ¶${it.paragraph})`, it, terms, summaries,
+                paragraphOk));
+        check(problems.length === 0, `${label} highlights slice the document text to query terms; snippets escaped`,
+            problems.slice(0, 5).join('; '));
+        const keys = r.items.map(it => `${it.document_id}/${it.paragraph}`);
+        check(new Set(keys).size === keys.length, `${label} one item per paragraph`);
+        const bad = r.items.findIndex((it, i) => i > 0 && (r.items[i - 1].score < it.score ||
+            (r.items[i - 1].score === it.score && it.published && r.items[i - 1].published &&
+                r.items[i - 1].published.slice(0, 10) < it.published.slice(0, 10))));
+        check(bad < 0, `${label} by score, ties newest first`, bad < 0 ? '' : `item ${bad}`);
+        const sum = o => Object.values(o).reduce((a, b) => a + b, 0);
+        const perDoc = {};
+        const perYear = {};
+        for (const it of r.items) {
+            perDoc[it.document_id] = (perDoc[it.document_id] || 0) + 1;
+            const y = it.published ? String(Number(it.published.slice(0, 4))) : 'unknown';
+            perYear[y] = (perYear[y] || 0) + 1;
+        }
+        check(sum(r.facets.document) === r.total && sum(r.facets.year) === r.total &&
+            isDeepStrictEqual(r.facets.document, perDoc) && isDeepStrictEqual(r.facets.year, perYear),
+        `${label} facets sum to total and count the items per document and year`,
+        `${JSON.stringify(r.facets)} vs ${JSON.stringify({document: perDoc, year: perYear})}`);
+        return r;
+    };
+    const pairs = r => r ? r.items.map(it => `${it.document_id}/${it.paragraph}`).sort() : null;
+
+    // Query forms.
+    const all = (...ws) => syl => ws.every(w => syl.includes(w));
+    const plain = await form('all terms', {q: 'nhật bản'}, [T('nhật'), T('bản')], all('nhat', 'ban'));
+    const folded = await form('folded', {q: 'ha noi'}, [T('ha'), T('noi')], all('ha', 'noi'));
+    const accented = await form('accented', {q: 'Hà Nội'}, [T('hà'), T('nội')], all('ha', 'noi'));
+    if (folded && accented)
+        check(isDeepStrictEqual(pairs(folded), pairs(accented)), `GET ${SE}?q=ha noi finds what q=Hà Nội finds`);
+    const nfd = await form('NFD input', {q: 'Hà Nội'.normalize('NFD')}, [T('hà'), T('nội')], all('ha', 'noi'));
+    if (nfd && accented)
+        check(isDeepStrictEqual(nfd.items, accented.items), `GET ${SE}?q=(NFD Hà Nội) answers as NFC`);
+    const hoa1 = await form('old tone placement', {q: 'hoà bình'}, [T('hoà'), T('bình')], all('hoa', 'binh'));
+    const hoa2 = await form('new tone placement', {q: 'hòa bình'}, [T('hòa'), T('bình')], all('hoa', 'binh'));
+    if (hoa1 && hoa2)
+        check(isDeepStrictEqual(hoa1.items, hoa2.items), `GET ${SE}?q=hoà bình = q=hòa bình`);
+    const upper = await form('upper case', {q: 'NHẬT BẢN'}, [T('nhật'), T('bản')], all('nhat', 'ban'));
+    if (plain && upper)
+        check(isDeepStrictEqual(plain.items, upper.items), `GET ${SE}?q=NHẬT BẢN = q=nhật bản`);
+    await form('folded hoi dam', {q: 'hoi dam'}, [T('hoi'), T('dam')], all('hoi', 'dam'));
+    const phrase = await form('phrase', {q: '"Hà Nội"'}, [T('hà'), T('nội')], syl => hasPhrase(syl, ['ha', 'noi']));
+    if (phrase && folded)
+        check(pairs(phrase).every(k => pairs(folded).includes(k)), `GET ${SE}?q="Hà Nội" finds a subset of q=ha noi`);
+    const excl = await form('exclusion', {q: 'nhật -metro'}, [T('nhật')], syl => syl.includes('nhat') && !syl.includes('metro'));
+    const metro = await form('single term', {q: 'metro'}, [T('metro')], all('metro'));
+    const lotus = await form('single term', {q: 'LOTUSat'}, [T('lotusat')], all('lotusat'));
+    const or = await form('OR', {q: 'metro OR LOTUSat'}, [T('metro'), T('lotusat')],
+        syl => syl.includes('metro') || syl.includes('lotusat'));
+    if (or && metro && lotus)
+        check(isDeepStrictEqual(pairs(or), [...new Set([...pairs(metro), ...pairs(lotus)])].sort()),
+            `GET ${SE}?q=metro OR LOTUSat is the union of both`);
+    if (excl) {
+        const nhat = await everything({q: 'nhật'});
+        if (nhat && metro)
+            check(isDeepStrictEqual(pairs(excl), pairs(nhat).filter(k => !pairs(metro).includes(k))),
+                `GET ${SE}?q=nhật -metro is q=nhật without q=metro`);
+    }
+    await form('prefix', {q: 'Taka*'}, [T('taka', {prefix: true})], syl => syl.some(s => s.startsWith('taka')));
+    const typo = await form('typo tolerance', {q: 'Takachi'}, [T('takachi', {typo: true})], null);
+    if (typo) {
+        const d = typo.items.length ? await docDetail(typo.items[0].document_id) : null;
+        const h = typo.items.length && typo.items[0].highlights[0];
+        check(d && h && Buffer.from(d.text, 'utf8').subarray(h.start, h.end).toString('utf8') === 'Takaichi',
+            `GET ${SE}?q=Takachi finds Takaichi`);
+    }
+    const dash = await form('hyphen read as phrase', {q: 'LOTUSat-1'}, [T('lotusat'), T('1')],
+        syl => hasPhrase(syl, ['lotusat', '1']));
+    if (dash) {
+        const quotes = [];
+        for (const it of dash.items) {
+            const d = await docDetail(it.document_id);
+            for (const h of it.highlights)
+                quotes.push(Buffer.from(d.text, 'utf8').subarray(h.start, h.end).toString('utf8'));
+        }
+        check(quotes.some(q => /LOTUSat\s*[–—]\s*1/.test(q)), `GET ${SE}?q=LOTUSat-1 also finds LOTUSat – 1`,
+            JSON.stringify(quotes));
+    }
+    const nam = await form('exact accent first', {q: 'nam'}, [T('nam')], all('nam'));
+    if (nam && nam.items.length) {
+        const d = await docDetail(nam.items[0].document_id);
+        const h = nam.items[0].highlights;
+        check(h.some(x => Buffer.from(d.text, 'utf8').subarray(x.start, x.end).toString('utf8').toLowerCase() === 'nam'),
+            `GET ${SE}?q=nam ranks an exact "Nam" first`);
+    }
+    await form('lenient unbalanced quote', {q: '"Hà Nội'}, [T('hà'), T('nội')], all('ha', 'noi'));
+    const none = await run(`GET ${url({q: 'zzzqqq'})}`, {path: url({q: 'zzzqqq'})}, {expectStatus: 200});
+    if (none.json)
+        check(none.json.total === 0 && none.json.items.length === 0 &&
+            isDeepStrictEqual(none.json.facets, {document: {}, year: {}}), `GET ${SE}?q=zzzqqq no hits, empty facets`);
+    const q1000 = 'a'.repeat(1000);
+    await run(`GET ${SE}?q=(1000 bytes)`, {path: url({q: q1000})}, {expectStatus: 200});
+
+    // Filters.
+    if (nam) {
+        const byYear = y => Object.entries(nam.facets.year).filter(([k]) => k !== 'unknown' && y(Number(k)))
+            .reduce((a, [, v]) => a + v, 0);
+        for (const d of docIds) {
+            const r = await form(`only ${d}`, {q: 'nam', document: d}, [T('nam')], all('nam'),
+                {min: nam.facets.document[d] ? 1 : 0});
+            if (r)
+                check(r.items.every(it => it.document_id === d) && r.total === (nam.facets.document[d] || 0) &&
+                    isDeepStrictEqual(pairs(r), pairs(nam).filter(k => k.startsWith(`${d}/`))),
+                `GET ${SE}?q=nam&document=${d} is exactly that document's matches`);
+        }
+        for (const [params, ok, what] of [
+            [{from: '2024'}, y => y >= 2024, 'published from 2024'],
+            [{to: '2024'}, y => y <= 2024, 'published up to 2024'],
+            [{from: '2025', to: '2025'}, y => y === 2025, 'published in 2025'],
+            [{from: '1990', to: '1990'}, () => false, 'published in 1990: none'],
+        ]) {
+            const p = {q: 'nam', ...params};
+            const r = await form(what, p, [T('nam')], all('nam'), {min: 0});
+            if (r)
+                check(r.items.every(it => it.published && ok(Number(it.published.slice(0, 4)))) &&
+                    r.total === byYear(ok), `GET ${url(p)} ${what}`, `total ${r.total}, expected ${byYear(ok)}`);
+        }
+    }
+
+    // Paging.
+    if (nam) {
+        const dflt = await run(`GET ${url({q: 'nam'})}`, {path: url({q: 'nam'})}, {expectStatus: 200});
+        if (dflt.json)
+            check(dflt.json.limit === 20 && dflt.json.offset === 0 && dflt.json.total === nam.total &&
+                isDeepStrictEqual(dflt.json.items, nam.items.slice(0, 20)) &&
+                isDeepStrictEqual(dflt.json.facets, nam.facets),
+            `GET ${SE}?q=nam defaults: limit 20, offset 0, the first 20, same facets`);
+        const p = url({q: 'nam', limit: 5, offset: 3});
+        const page = await run(`GET ${p}`, {path: p}, {expectStatus: 200});
+        if (page.json) {
+            check(page.json.limit === 5 && page.json.offset === 3 && isDeepStrictEqual(page.json.items, nam.items.slice(3, 8)),
+                `GET ${p} is items 3-7`);
+            check(/rel="next"/.test(page.res.headers.link || '') && /rel="prev"/.test(page.res.headers.link || ''),
+                `GET ${p} Link has prev and next`, page.res.headers.link);
+        }
+        const past = url({q: 'nam', offset: 1000});
+        const pr = await run(`GET ${past}`, {path: past}, {expectStatus: 200});
+        if (pr.json)
+            check(pr.json.items.length === 0 && pr.json.total === nam.total, `GET ${past} past the end: empty page`);
+    }
+
+    // 400s naming the parameter.
+    for (const [qs, param] of [
+        ['', 'q'], ['q=', 'q'], ['q=%FF', 'q'], ['q=H%C3', 'q'], [`q=${'a'.repeat(1001)}`, 'q'],
+        [`q=${'%C3%A0'.repeat(500)}a`, 'q'], [`q=${Array(65).fill('a').join('%20')}`, 'q'], ['q=-', 'q'],
+        ['q=OR%20OR', 'q'], ['q=-nam', 'q'], ['q=%20', 'q'], ['q=nam&q=ha', 'q'], ['limit=5', 'q'],
+        ['q=nam&limit=0', 'limit'], ['q=nam&limit=101', 'limit'], ['q=nam&limit=x', 'limit'],
+        ['q=nam&offset=-1', 'offset'], ['q=nam&document=nope', 'document'], ['q=nam&from=2025-13', 'from'],
+        ['q=nam&to=x', 'to'], ['q=nam&from=2025&to=2024', 'from'], ['q=nam&sort=score', 'sort'],
+    ]) {
+        const path = qs ? `${SE}?${qs}` : SE;
+        const label = `GET ${path.length > 80 ? `${path.slice(0, 60)}…(${qs.length} chars)` : path}`;
+        const r = await run(label, {path}, {expectStatus: 400});
+        if (r.json)
+            check(r.json.parameter === param && r.json.instance === SE, `${label} problem names ${param}`,
+                JSON.stringify(r.json));
+    }
+    await run(`HEAD ${SE}?q=nam`, {method: 'HEAD', path: `${SE}?q=nam`}, {expectStatus: 200});
+    await run(`HEAD ${SE}`, {method: 'HEAD', path: SE}, {expectStatus: 400});
+    await run(`POST ${SE}?q=nam`, {method: 'POST', path: `${SE}?q=nam`}, {expectStatus: 405});
+    await run(`GET ${SE}/x`, {path: `${SE}/x`}, {expectStatus: 404});
+
+    // Suggest.
+    const sugg = async (q, what, ok, extra = {}) => {
+        const p = `${SG}?${new URLSearchParams({q, ...extra}).toString().replace(/\+/g, '%20')}`;
+        const r = await run(`GET ${p}`, {path: p}, {expectStatus: 200});
+        if (r.json) {
+            const items = r.json.items;
+            const bad = items.findIndex((s, i) => i > 0 && items[i - 1].count < s.count);
+            check(r.json.query === q && bad < 0 && ok(items), `GET ${p} ${what}`, JSON.stringify(r.json).slice(0, 300));
+        }
+        return r.json;
+    };
+    const completes = (typed, s) => {
+        const t = syllables(typed);
+        const c = syllables(s.text);
+        return c.length === t.length && t.every((w, i) => i === t.length - 1 ? c[i].startsWith(w) : c[i] === w);
+    };
+    const hn = await sugg('ha n', 'completes to Hà Nội, most frequent first',
+        items => items.length > 0 && items.some(s => s.text === 'Hà Nội') && items.every(s => completes('ha n', s)));
+    await sugg('Taka', 'completes to Takaichi', items => items.some(s => s.text === 'Takaichi') &&
+        items.every(s => completes('Taka', s)));
+    await sugg('Việt N', 'completes Việt N', items => items.some(s => s.text === 'Việt Nam') &&
+        items.every(s => completes('Việt N', s)));
+    const one = await sugg('ha n', 'limit=1: the first completion', items => items.length === 1, {limit: 1});
+    if (hn && one)
+        check(isDeepStrictEqual(one.items, hn.items.slice(0, 1)), `GET ${SG}?q=ha n&limit=1 is the top completion`);
+    await sugg('zzzq', 'nothing to complete: empty', items => items.length === 0);
+    await sugg('1', 'at most 10 by default', items => items.length > 0 && items.length <= 10);
+    for (const [qs, param] of [
+        ['', 'q'], ['q=', 'q'], ['q=%FF', 'q'], [`q=${'a'.repeat(1001)}`, 'q'], ['q=ha&limit=0', 'limit'],
+        ['q=ha&limit=101', 'limit'], ['q=ha&offset=1', 'offset'], ['q=ha&q=hb', 'q'],
+    ]) {
+        const path = qs ? `${SG}?${qs}` : SG;
+        const label = `GET ${path.length > 80 ? `${path.slice(0, 60)}…(${qs.length} chars)` : path}`;
+        const r = await run(label, {path}, {expectStatus: 400});
+        if (r.json)
+            check(r.json.parameter === param && r.json.instance === SG, `${label} problem names ${param}`,
+                JSON.stringify(r.json));
+    }
+    await run(`HEAD ${SG}?q=ha`, {method: 'HEAD', path: `${SG}?q=ha`}, {expectStatus: 200});
+    await run(`HEAD ${SG}`, {method: 'HEAD', path: SG}, {expectStatus: 400});
+    await run(`DELETE ${SG}?q=ha`, {method: 'DELETE', path: `${SG}?q=ha`}, {expectStatus: 405});
+    await cachingAndPreflight([url({q: 'ha noi'}), url({q: '"Hà Nội" OR metro', document: docIds[0], from: '2025'}),
+        url({q: 'nam', limit: 5, offset: 5}), `${SG}?q=ha%20n`]);
 }
 
 // 304 on the ETag of an earlier answer (GET and HEAD), stable ETags, and the
