@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <utf8proc.h>
 #include <zlib.h>
 
 extern char **environ;
@@ -881,4 +882,64 @@ void vj_run_free(vj_run_t *r) {
     free(r->out);
     free(r->err);
     r->out = r->err = NULL;
+}
+
+/* --- JSON helpers shared by the API suites ----------------------------- */
+
+json_t *vj_get_json(vj_server_t *s, const char *path) {
+    vj_resp_t *r = vj_get(s, path);
+    cr_assert_eq(r->status, 200, "%s answered %ld: %.300s", path, r->status,
+                 r->body);
+    json_t *j = vj_json(r);
+    vj_resp_free(r);
+    return j;
+}
+
+const char *vj_jstr(const json_t *o, const char *k) {
+    return json_string_value(json_object_get(o, k));
+}
+
+long long vj_jint(const json_t *o, const char *k) {
+    json_t *v = json_object_get(o, k);
+    cr_assert(json_is_integer(v), "\"%s\" is not an integer", k);
+    return json_integer_value(v);
+}
+
+json_t *vj_get_all(vj_server_t *s, const char *path) {
+    json_t *all = json_array();
+    const char *sep = strchr(path, '?') ? "&" : "?";
+    for (long off = 0;; off += 100) {
+        char *p = vj_fmt("%s%slimit=100&offset=%ld", path, sep, off);
+        json_t *j = vj_get_json(s, p);
+        free(p);
+        json_t *items = json_object_get(j, "items");
+        cr_assert(json_is_array(items), "%s: no items", path);
+        json_array_extend(all, items);
+        long long total = vj_jint(j, "total");
+        json_decref(j);
+        if (off + 100 >= total)
+            break;
+    }
+    return all;
+}
+
+char *vj_fold(const char *s) {
+    utf8proc_uint8_t *out = NULL;
+    utf8proc_ssize_t n =
+        utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
+                     UTF8PROC_NULLTERM | UTF8PROC_DECOMPOSE |
+                         UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
+    cr_assert(n >= 0, "utf8proc_map failed on %s", s);
+    /* đ (U+0111, also what Đ folds to) is two bytes: c4 91 */
+    char *o = (char *)out, *w = o;
+    for (const char *r = o; *r;) {
+        if ((unsigned char)r[0] == 0xC4 && (unsigned char)r[1] == 0x91) {
+            *w++ = 'd';
+            r += 2;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+    return o;
 }

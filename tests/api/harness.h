@@ -170,6 +170,18 @@ size_t vj_utf8_chars(const char *s, size_t len);
 const char *vj_strcasestr(const char *hay, const char *needle);
 /* A new string made with printf. */
 char *vj_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* GET path on s, assert 200, and return its JSON (caller decrefs). */
+json_t *vj_get_json(vj_server_t *s, const char *path);
+/* Every item of a list endpoint, following offset pages of 100 (a new
+ * array). */
+json_t *vj_get_all(vj_server_t *s, const char *path);
+/* A string member, or NULL; an integer member (asserted). */
+const char *vj_jstr(const json_t *o, const char *k);
+long long vj_jint(const json_t *o, const char *k);
+/* The judging fold: NFD, marks stripped, case folded, đ -> d (a new
+ * string). */
+char *vj_fold(const char *s);
 /* Monotonic seconds. */
 double vj_now(void);
 

@@ -25,26 +25,6 @@ static const char *const published[5] = {"2025-11-28", "2025-05", "2025-11-25",
                                          "2023-11-26T13:54:00+07:00",
                                          "2023-11-27"};
 
-/* GET path, assert 200, return its JSON. */
-static json_t *get_json(const char *path) {
-    vj_resp_t *r = vj_get(srv, path);
-    cr_assert_eq(r->status, 200, "%s answered %ld: %.300s", path, r->status,
-                 r->body);
-    json_t *j = vj_json(r);
-    vj_resp_free(r);
-    return j;
-}
-
-static const char *jstr(const json_t *o, const char *k) {
-    return json_string_value(json_object_get(o, k));
-}
-
-static long long jint(const json_t *o, const char *k) {
-    json_t *v = json_object_get(o, k);
-    cr_assert(json_is_integer(v), "\"%s\" is not an integer", k);
-    return json_integer_value(v);
-}
-
 /* The ids of a list answer, comma-joined (a new string). */
 static char *ids_of(const json_t *list) {
     json_t *items = json_object_get(list, "items");
@@ -53,7 +33,7 @@ static char *ids_of(const json_t *list) {
     size_t i;
     json_t *it;
     json_array_foreach(items, i, it) {
-        char *n = vj_fmt("%s%s%s", s, i ? "," : "", jstr(it, "id"));
+        char *n = vj_fmt("%s%s%s", s, i ? "," : "", vj_jstr(it, "id"));
         free(s);
         s = n;
     }
@@ -61,7 +41,7 @@ static char *ids_of(const json_t *list) {
 }
 
 static void expect_ids(const char *path, const char *expect) {
-    json_t *j = get_json(path);
+    json_t *j = vj_get_json(srv, path);
     char *ids = ids_of(j);
     cr_expect_str_eq(ids, expect, "%s: ids %s, expected %s", path, ids, expect);
     free(ids);
@@ -77,10 +57,10 @@ static void expect_ids(const char *path, const char *expect) {
 /* --- The list --------------------------------------------------------- */
 
 Test(documents, list_default) {
-    json_t *j = get_json("/api/v1/documents");
-    cr_expect_eq(jint(j, "total"), 5);
-    cr_expect_eq(jint(j, "limit"), 20);
-    cr_expect_eq(jint(j, "offset"), 0);
+    json_t *j = vj_get_json(srv, "/api/v1/documents");
+    cr_expect_eq(vj_jint(j, "total"), 5);
+    cr_expect_eq(vj_jint(j, "limit"), 20);
+    cr_expect_eq(vj_jint(j, "offset"), 0);
     char *ids = ids_of(j);
     cr_expect_str_eq(ids, I0 "," I1 "," I2 "," I3 "," I4,
                      "default order by id: %s", ids);
@@ -93,41 +73,42 @@ Test(documents, list_items) {
     json_t *man = json_load_file(VJ_CORPUS "/manifest.json", 0, &err);
     cr_assert(man, "manifest: %s", err.text);
     json_t *mdocs = json_object_get(man, "documents");
-    json_t *j = get_json("/api/v1/documents");
+    json_t *j = vj_get_json(srv, "/api/v1/documents");
     json_t *items = json_object_get(j, "items");
     cr_assert_eq(json_array_size(items), 5);
     for (size_t i = 0; i < 5; i++) {
         json_t *it = json_array_get(items, i);
         json_t *m = json_array_get(mdocs, i);
-        cr_expect_str_eq(jstr(it, "id"), vj_ids[i]);
-        cr_expect_str_eq(jstr(it, "title"), jstr(m, "title"), "%s: title %s",
-                         vj_ids[i], jstr(it, "title"));
-        cr_expect_str_eq(
-            jstr(it, "published"), published[i], "%s: published %s", vj_ids[i],
-            jstr(it, "published") ? jstr(it, "published") : "(not a string)");
-        cr_expect_str_eq(jstr(it, "language"), "vi");
+        cr_expect_str_eq(vj_jstr(it, "id"), vj_ids[i]);
+        cr_expect_str_eq(vj_jstr(it, "title"), vj_jstr(m, "title"),
+                         "%s: title %s", vj_ids[i], vj_jstr(it, "title"));
+        cr_expect_str_eq(vj_jstr(it, "published"), published[i],
+                         "%s: published %s", vj_ids[i],
+                         vj_jstr(it, "published") ? vj_jstr(it, "published")
+                                                  : "(not a string)");
+        cr_expect_str_eq(vj_jstr(it, "language"), "vi");
         json_t *src = json_object_get(it, "source");
         json_t *url = json_object_get(it, "url");
         cr_expect(json_is_string(src) || json_is_null(src),
                   "%s: source missing", vj_ids[i]);
         cr_expect(json_is_string(url) || json_is_null(url), "%s: url missing",
                   vj_ids[i]);
-        cr_expect_gt(jint(it, "words"), 50, "%s: words", vj_ids[i]);
-        cr_expect_gt(jint(it, "paragraph_count"), 0, "%s", vj_ids[i]);
+        cr_expect_gt(vj_jint(it, "words"), 50, "%s: words", vj_ids[i]);
+        cr_expect_gt(vj_jint(it, "paragraph_count"), 0, "%s", vj_ids[i]);
         cr_expect(json_object_get(it, "text") == NULL,
                   "%s: the list carries the text", vj_ids[i]);
     }
-    cr_expect_str_eq(jstr(json_array_get(items, 3), "source"),
+    cr_expect_str_eq(vj_jstr(json_array_get(items, 3), "source"),
                      "Nhân Dân điện tử");
     json_decref(j);
     json_decref(man);
 }
 
 Test(documents, list_paging) {
-    json_t *j = get_json("/api/v1/documents?limit=2");
-    cr_expect_eq(jint(j, "total"), 5);
-    cr_expect_eq(jint(j, "limit"), 2);
-    cr_expect_eq(jint(j, "offset"), 0);
+    json_t *j = vj_get_json(srv, "/api/v1/documents?limit=2");
+    cr_expect_eq(vj_jint(j, "total"), 5);
+    cr_expect_eq(vj_jint(j, "limit"), 2);
+    cr_expect_eq(vj_jint(j, "offset"), 0);
     json_decref(j);
     expect_ids("/api/v1/documents?limit=2", I0 "," I1);
     expect_ids("/api/v1/documents?limit=2&offset=2", I2 "," I3);
@@ -135,9 +116,9 @@ Test(documents, list_paging) {
     expect_ids("/api/v1/documents?limit=1&offset=3", I3);
     expect_ids("/api/v1/documents?limit=100", I0 "," I1 "," I2 "," I3 "," I4);
     expect_ids("/api/v1/documents?offset=5", "");
-    j = get_json("/api/v1/documents?offset=1000000&limit=100");
-    cr_expect_eq(jint(j, "total"), 5);
-    cr_expect_eq(jint(j, "offset"), 1000000);
+    j = vj_get_json(srv, "/api/v1/documents?offset=1000000&limit=100");
+    cr_expect_eq(vj_jint(j, "total"), 5);
+    cr_expect_eq(vj_jint(j, "offset"), 1000000);
     cr_expect_eq(json_array_size(json_object_get(j, "items")), 0);
     json_decref(j);
 }
@@ -158,15 +139,15 @@ Test(documents, list_sorting) {
 }
 
 Test(documents, list_language) {
-    json_t *j = get_json("/api/v1/documents?language=vi");
-    cr_expect_eq(jint(j, "total"), 5);
+    json_t *j = vj_get_json(srv, "/api/v1/documents?language=vi");
+    cr_expect_eq(vj_jint(j, "total"), 5);
     json_decref(j);
-    j = get_json("/api/v1/documents?language=ja");
-    cr_expect_eq(jint(j, "total"), 0);
+    j = vj_get_json(srv, "/api/v1/documents?language=ja");
+    cr_expect_eq(vj_jint(j, "total"), 0);
     cr_expect_eq(json_array_size(json_object_get(j, "items")), 0);
     json_decref(j);
-    j = get_json("/api/v1/documents?language=eng");
-    cr_expect_eq(jint(j, "total"), 0);
+    j = vj_get_json(srv, "/api/v1/documents?language=eng");
+    cr_expect_eq(vj_jint(j, "total"), 0);
     json_decref(j);
 }
 
@@ -302,13 +283,13 @@ Test(documents, link_header_keeps_the_query) {
 
 static json_t *get_doc(const char *id) {
     char *p = vj_fmt("/api/v1/documents/%s", id);
-    json_t *j = get_json(p);
+    json_t *j = vj_get_json(srv, p);
     free(p);
     return j;
 }
 
 Test(documents, detail_fields) {
-    json_t *list = get_json("/api/v1/documents");
+    json_t *list = vj_get_json(srv, "/api/v1/documents");
     for (size_t i = 0; i < 5; i++) {
         json_t *d = get_doc(vj_ids[i]);
         json_t *li = json_array_get(json_object_get(list, "items"), i);
@@ -320,7 +301,7 @@ Test(documents, detail_fields) {
                       "%s: \"%s\" differs from the list", vj_ids[i], k);
         }
         char *file = vj_fmt("%s.txt", vj_ids[i]);
-        cr_expect_str_eq(jstr(d, "file"), file);
+        cr_expect_str_eq(vj_jstr(d, "file"), file);
         free(file);
         json_t *au = json_object_get(d, "author");
         cr_expect(json_is_string(au) || json_is_null(au), "%s: author",
@@ -330,7 +311,7 @@ Test(documents, detail_fields) {
         cr_expect(json_is_array(json_object_get(d, "paragraphs")));
         cr_expect(json_is_array(json_object_get(d, "captions")));
         cr_expect_eq(
-            jint(d, "paragraph_count"),
+            vj_jint(d, "paragraph_count"),
             (long long)json_array_size(json_object_get(d, "paragraphs")));
         json_decref(d);
     }
@@ -340,8 +321,8 @@ Test(documents, detail_fields) {
 static void check_span(const char *id, const char *what, const char *text,
                        size_t text_len, const json_t *o, long long *start,
                        long long *end) {
-    long long s = jint(o, "start"), e = jint(o, "end");
-    long long cs = jint(o, "char_start"), ce = jint(o, "char_end");
+    long long s = vj_jint(o, "start"), e = vj_jint(o, "end");
+    long long cs = vj_jint(o, "char_start"), ce = vj_jint(o, "char_end");
     cr_assert(s >= 0 && s < e && (size_t)e <= text_len,
               "%s %s: bad span [%lld,%lld) of %zu", id, what, s, e, text_len);
     cr_expect_eq((size_t)cs, vj_utf8_chars(text, (size_t)s),
@@ -361,7 +342,7 @@ Test(documents, detail_offsets) {
     for (size_t i = 0; i < 5; i++) {
         const char *id = vj_ids[i];
         json_t *d = get_doc(id);
-        const char *text = jstr(d, "text");
+        const char *text = vj_jstr(d, "text");
         cr_assert(text, "%s: no text", id);
         size_t tl = json_string_length(json_object_get(d, "text"));
         json_t *paras = json_object_get(d, "paragraphs");
@@ -371,12 +352,12 @@ Test(documents, detail_offsets) {
         long long prev_end = -2, sentences = 0;
         char *joined = strdup("");
         json_array_foreach(paras, pi, p) {
-            cr_expect_eq(jint(p, "index"), (long long)pi, "%s: index", id);
+            cr_expect_eq(vj_jint(p, "index"), (long long)pi, "%s: index", id);
             char what[32];
             snprintf(what, sizeof what, "paragraph %zu", pi);
             long long s, e;
             check_span(id, what, text, tl, p, &s, &e);
-            const char *pt = jstr(p, "text");
+            const char *pt = vj_jstr(p, "text");
             cr_assert(pt, "%s %s: no text", id, what);
             cr_expect((size_t)(e - s) == strlen(pt) &&
                           memcmp(text + s, pt, (size_t)(e - s)) == 0,
@@ -408,10 +389,10 @@ Test(documents, detail_offsets) {
             }
         }
         cr_expect_eq((long long)json_array_size(paras),
-                     jint(d, "paragraph_count"));
-        cr_expect_eq(sentences, jint(d, "sentence_count"),
+                     vj_jint(d, "paragraph_count"));
+        cr_expect_eq(sentences, vj_jint(d, "sentence_count"),
                      "%s: sentence_count %lld, %lld sentences", id,
-                     jint(d, "sentence_count"), sentences);
+                     vj_jint(d, "sentence_count"), sentences);
         cr_expect(strcmp(joined, text) == 0,
                   "%s: text is not the paragraphs joined by a blank line", id);
         free(joined);
@@ -426,7 +407,7 @@ Test(documents, detail_offsets) {
 
 Test(documents, detail_003_without_boilerplate) {
     json_t *d = get_doc(I3);
-    const char *text = jstr(d, "text");
+    const char *text = vj_jstr(d, "text");
     cr_assert(text);
     static const char *const gone[] = {"Ý kiến bạn đọc", "Cùng chuyên mục",
                                        "800 triệu Euro", "Thái Lan lạc quan",
@@ -436,8 +417,8 @@ Test(documents, detail_003_without_boilerplate) {
                   gone[i]);
     cr_expect(strstr(text, "Nửa thế kỷ kể từ khi thiết lập") != NULL,
               "003 lost its first paragraph");
-    cr_expect_str_eq(jstr(d, "source"), "Nhân Dân điện tử");
-    cr_expect_str_eq(jstr(d, "published"), "2023-11-26T13:54:00+07:00");
+    cr_expect_str_eq(vj_jstr(d, "source"), "Nhân Dân điện tử");
+    cr_expect_str_eq(vj_jstr(d, "published"), "2023-11-26T13:54:00+07:00");
     json_decref(d);
 }
 
@@ -458,14 +439,14 @@ Test(documents, detail_000_caption) {
         if (json_is_string(cr) &&
             strcmp(json_string_value(cr), "Thành Đạt") == 0) {
             found = 1;
-            const char *t = jstr(c, "text");
+            const char *t = vj_jstr(c, "text");
             cr_expect(t && strstr(t, "Ito Naoki"), "caption text %s", t);
             cr_expect(t && !strstr(t, "Ảnh"), "caption keeps its credit: %s",
                       t);
         }
     }
     cr_expect(found, "000 has no caption credited Thành Đạt");
-    const char *text = jstr(d, "text");
+    const char *text = vj_jstr(d, "text");
     cr_expect(text && !strstr(text, "Ảnh: Thành Đạt"),
               "the caption is in the text");
     cr_expect(text && !strstr(text, "date 2025-11-28"),
@@ -505,7 +486,8 @@ Test(documents, unknown_id_is_404) {
 
 Test(documents, id_percent_encoded) {
     /* the id is percent-decoded like any path parameter */
-    json_t *j = get_json("/api/v1/documents/%30%30%30_9a418107b7a7cca5");
-    cr_expect_str_eq(jstr(j, "id"), I0);
+    json_t *j =
+        vj_get_json(srv, "/api/v1/documents/%30%30%30_9a418107b7a7cca5");
+    cr_expect_str_eq(vj_jstr(j, "id"), I0);
     json_decref(j);
 }

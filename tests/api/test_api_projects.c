@@ -33,79 +33,20 @@ TestSuite(projects, .init = start, .fini = stop, .timeout = 180);
 
 /* --- Helpers ---------------------------------------------------------- */
 
-static json_t *get_json(const char *path) {
-    vj_resp_t *r = vj_get(srv, path);
-    cr_assert_eq(r->status, 200, "%s answered %ld: %.300s", path, r->status,
-                 r->body);
-    json_t *j = vj_json(r);
-    vj_resp_free(r);
-    return j;
-}
-
-static const char *jstr(const json_t *o, const char *k) {
-    return json_string_value(json_object_get(o, k));
-}
-
-static long long jint(const json_t *o, const char *k) {
-    json_t *v = json_object_get(o, k);
-    cr_assert(json_is_integer(v), "\"%s\" is not an integer", k);
-    return json_integer_value(v);
-}
-
-/* Every item of a list endpoint (path has a query, or not), following
- * offset pages of 100. A new array. */
-static json_t *get_all(const char *path) {
-    json_t *all = json_array();
-    const char *sep = strchr(path, '?') ? "&" : "?";
-    for (long off = 0;; off += 100) {
-        char *p = vj_fmt("%s%slimit=100&offset=%ld", path, sep, off);
-        json_t *j = get_json(p);
-        free(p);
-        json_t *items = json_object_get(j, "items");
-        cr_assert(json_is_array(items), "%s: no items", path);
-        json_array_extend(all, items);
-        long long total = jint(j, "total");
-        json_decref(j);
-        if (off + 100 >= total)
-            break;
-    }
-    return all;
-}
-
 /* All projects; fails when there are none. */
 static json_t *all_projects(void) {
-    json_t *all = get_all(P);
+    json_t *all = vj_get_all(srv, P);
     cr_assert_gt(json_array_size(all), 0, "the corpus yields no projects");
     return all;
 }
 
 /* Folds as tests/gold/sample.json says: NFD, combining marks stripped,
  * đ -> d, lower case. A new string. */
-static char *fold(const char *s) {
-    utf8proc_uint8_t *out = NULL;
-    utf8proc_ssize_t n =
-        utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
-                     UTF8PROC_NULLTERM | UTF8PROC_DECOMPOSE |
-                         UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
-    cr_assert(n >= 0, "utf8proc_map failed on %s", s);
-    /* đ (U+0111, also what Đ folds to) is two bytes: c4 91 */
-    char *o = (char *)out, *w = o;
-    for (const char *r = o; *r;) {
-        if ((unsigned char)r[0] == 0xC4 && (unsigned char)r[1] == 0x91) {
-            *w++ = 'd';
-            r += 2;
-        } else {
-            *w++ = *r++;
-        }
-    }
-    *w = '\0';
-    return o;
-}
 
 static int folded_has(const char *hay, const char *needle) {
     if (hay == NULL)
         return 0;
-    char *h = fold(hay), *n = fold(needle);
+    char *h = vj_fold(hay), *n = vj_fold(needle);
     int hit = strstr(h, n) != NULL;
     free(h);
     free(n);
@@ -115,7 +56,7 @@ static int folded_has(const char *hay, const char *needle) {
 /* s folded and reduced to its ASCII letters and digits, so that spaces,
  * hyphens and dashes do not count ("V1 – 2" = "V1-2"). A new string. */
 static char *squash(const char *s) {
-    char *f = fold(s), *w = f;
+    char *f = vj_fold(s), *w = f;
     for (const char *r = f; *r; r++)
         if ((*r >= 'a' && *r <= 'z') || (*r >= '0' && *r <= '9'))
             *w++ = *r;
@@ -140,7 +81,7 @@ static int exact_has(const char *hay, const char *needle) {
 /* Does the project's name or one of its aliases satisfy has(text, kw)? */
 static int named(const json_t *p, const char *kw,
                  int (*has)(const char *, const char *)) {
-    if (has(jstr(p, "name"), kw))
+    if (has(vj_jstr(p, "name"), kw))
         return 1;
     size_t i;
     json_t *a;
@@ -153,12 +94,12 @@ static int named(const json_t *p, const char *kw,
 
 static const char *loc_name(const json_t *p) {
     json_t *l = json_object_get(p, "location");
-    return json_is_object(l) ? jstr(l, "name") : NULL;
+    return json_is_object(l) ? vj_jstr(l, "name") : NULL;
 }
 
 static const char *loc_id(const json_t *p) {
     json_t *l = json_object_get(p, "location");
-    return json_is_object(l) ? jstr(l, "id") : NULL;
+    return json_is_object(l) ? vj_jstr(l, "id") : NULL;
 }
 
 /* The name, the aliases, the location and the partners, for messages. A
@@ -166,9 +107,9 @@ static const char *loc_id(const json_t *p) {
 static char *describe(const json_t *p) {
     char *al = json_dumps(json_object_get(p, "aliases"), JSON_COMPACT);
     char *s = vj_fmt("%s \"%s\" aliases %s location %s status %s sector %s",
-                     jstr(p, "id"), jstr(p, "name"), al ? al : "?",
-                     loc_name(p) ? loc_name(p) : "null", jstr(p, "status"),
-                     jstr(p, "sector"));
+                     vj_jstr(p, "id"), vj_jstr(p, "name"), al ? al : "?",
+                     loc_name(p) ? loc_name(p) : "null", vj_jstr(p, "status"),
+                     vj_jstr(p, "sector"));
     free(al);
     return s;
 }
@@ -177,7 +118,7 @@ static int has_mention_in(const json_t *p, const char *doc) {
     size_t i;
     json_t *m;
     json_array_foreach(json_object_get(p, "mentions"), i, m) {
-        if (strcmp(jstr(m, "document_id"), doc) == 0)
+        if (strcmp(vj_jstr(m, "document_id"), doc) == 0)
             return 1;
     }
     return 0;
@@ -188,8 +129,8 @@ static int has_mention_in_paragraph(const json_t *p, const char *doc,
     size_t i;
     json_t *m;
     json_array_foreach(json_object_get(p, "mentions"), i, m) {
-        if (strcmp(jstr(m, "document_id"), doc) == 0 &&
-            jint(m, "paragraph") == para)
+        if (strcmp(vj_jstr(m, "document_id"), doc) == 0 &&
+            vj_jint(m, "paragraph") == para)
             return 1;
     }
     return 0;
@@ -199,7 +140,7 @@ static const json_t *find_id(const json_t *items, const char *id) {
     size_t i;
     json_t *p;
     json_array_foreach(items, i, p) {
-        if (strcmp(jstr(p, "id"), id) == 0)
+        if (strcmp(vj_jstr(p, "id"), id) == 0)
             return p;
     }
     return NULL;
@@ -237,7 +178,7 @@ static const json_t *doc_by_id(const char *id) {
             continue;
         if (!docs[i]) {
             char *p = vj_fmt("/api/v1/documents/%s", id);
-            docs[i] = get_json(p);
+            docs[i] = vj_get_json(srv, p);
             free(p);
         }
         return docs[i];
@@ -258,14 +199,14 @@ static void free_docs(void) {
  * document's title and publication date. */
 static void check_span(const char *what, const json_t *s) {
     cr_assert(json_is_object(s), "%s: not an object", what);
-    const char *id = jstr(s, "document_id");
+    const char *id = vj_jstr(s, "document_id");
     cr_assert(id, "%s: no document_id", what);
     const json_t *d = doc_by_id(id);
-    const char *text = jstr(d, "text");
+    const char *text = vj_jstr(d, "text");
     size_t tl = json_string_length(json_object_get(d, "text"));
-    long long b = jint(s, "start"), e = jint(s, "end");
-    long long cb = jint(s, "char_start"), ce = jint(s, "char_end");
-    const char *quote = jstr(s, "quote");
+    long long b = vj_jint(s, "start"), e = vj_jint(s, "end");
+    long long cb = vj_jint(s, "char_start"), ce = vj_jint(s, "char_end");
+    const char *quote = vj_jstr(s, "quote");
     cr_assert(quote, "%s: no quote", what);
     cr_assert(b >= 0 && b < e && (size_t)e <= tl,
               "%s: span [%lld,%lld) outside a text of %zu bytes", what, b, e,
@@ -278,12 +219,12 @@ static void check_span(const char *what, const json_t *s) {
                  "%s: char_start %lld is not byte %lld", what, cb, b);
     cr_expect_eq((size_t)(ce - cb), vj_utf8_chars(quote, strlen(quote)),
                  "%s: char_end %lld does not end the quote", what, ce);
-    long long pi = jint(s, "paragraph");
+    long long pi = vj_jint(s, "paragraph");
     json_t *p = json_array_get(json_object_get(d, "paragraphs"), (size_t)pi);
     cr_assert(p, "%s: no paragraph %lld in %s", what, pi, id);
-    cr_expect(b >= jint(p, "start") && e <= jint(p, "end"),
+    cr_expect(b >= vj_jint(p, "start") && e <= vj_jint(p, "end"),
               "%s: [%lld,%lld) is not inside paragraph %lld", what, b, e, pi);
-    cr_expect_str_eq(jstr(s, "document_title"), jstr(d, "title"),
+    cr_expect_str_eq(vj_jstr(s, "document_title"), vj_jstr(d, "title"),
                      "%s: document_title", what);
     cr_expect(json_equal(json_object_get(s, "published"),
                          json_object_get(d, "published")),
@@ -295,7 +236,7 @@ static void check_span(const char *what, const json_t *s) {
 static int quote_names(const json_t *p, const char *quote) {
     if (named(p, quote, squashed_has))
         return 1;
-    if (squashed_has(quote, jstr(p, "name")))
+    if (squashed_has(quote, vj_jstr(p, "name")))
         return 1;
     size_t i;
     json_t *a;
@@ -321,22 +262,22 @@ static int is_slug(const char *s) {
 
 static void check_ref(const char *what, const json_t *r, const char *type) {
     cr_assert(json_is_object(r), "%s: not an object", what);
-    cr_expect(is_slug(jstr(r, "id")), "%s: id %s", what, jstr(r, "id"));
-    cr_expect(jstr(r, "name") && *jstr(r, "name"), "%s: no name", what);
-    cr_expect_str_eq(jstr(r, "type"), type, "%s: type", what);
+    cr_expect(is_slug(vj_jstr(r, "id")), "%s: id %s", what, vj_jstr(r, "id"));
+    cr_expect(vj_jstr(r, "name") && *vj_jstr(r, "name"), "%s: no name", what);
+    cr_expect_str_eq(vj_jstr(r, "type"), type, "%s: type", what);
 }
 
 static void check_project(const json_t *p) {
-    const char *id = jstr(p, "id");
+    const char *id = vj_jstr(p, "id");
     cr_assert(is_slug(id), "project id \"%s\" is not a slug", id);
-    cr_expect(jstr(p, "name") && *jstr(p, "name"), "%s: no name", id);
+    cr_expect(vj_jstr(p, "name") && *vj_jstr(p, "name"), "%s: no name", id);
     cr_expect(json_is_array(json_object_get(p, "aliases")), "%s: aliases", id);
-    cr_expect(in_list(jstr(p, "sector"), sectors), "%s: sector %s", id,
-              jstr(p, "sector"));
-    cr_expect(in_list(jstr(p, "status"), statuses), "%s: status %s", id,
-              jstr(p, "status"));
-    cr_expect(in_list(jstr(p, "funding"), fundings), "%s: funding %s", id,
-              jstr(p, "funding"));
+    cr_expect(in_list(vj_jstr(p, "sector"), sectors), "%s: sector %s", id,
+              vj_jstr(p, "sector"));
+    cr_expect(in_list(vj_jstr(p, "status"), statuses), "%s: status %s", id,
+              vj_jstr(p, "status"));
+    cr_expect(in_list(vj_jstr(p, "funding"), fundings), "%s: funding %s", id,
+              vj_jstr(p, "funding"));
     json_t *loc = json_object_get(p, "location");
     cr_expect(json_is_null(loc) || json_is_object(loc), "%s: location", id);
     if (json_is_object(loc)) {
@@ -358,15 +299,15 @@ static void check_project(const json_t *p) {
     json_t *ms = json_object_get(p, "mentions");
     cr_assert(json_is_array(ms) && json_array_size(ms) > 0, "%s: no mentions",
               id);
-    cr_expect_eq(jint(p, "mention_count"), (long long)json_array_size(ms),
+    cr_expect_eq(vj_jint(p, "mention_count"), (long long)json_array_size(ms),
                  "%s: mention_count %lld, %zu mentions", id,
-                 jint(p, "mention_count"), json_array_size(ms));
+                 vj_jint(p, "mention_count"), json_array_size(ms));
     json_array_foreach(ms, i, x) {
         char *w = vj_fmt("project %s mention %zu", id, i);
         check_span(w, x);
-        cr_expect(quote_names(p, jstr(x, "quote")),
+        cr_expect(quote_names(p, vj_jstr(x, "quote")),
                   "%s: quote \"%s\" is not the name \"%s\" or an alias", w,
-                  jstr(x, "quote"), jstr(p, "name"));
+                  vj_jstr(x, "quote"), vj_jstr(p, "name"));
         free(w);
     }
     /* history: statuses, dated steps in date order, undated last */
@@ -376,17 +317,17 @@ static void check_project(const json_t *p) {
     int undated = 0, status_seen = 0;
     json_array_foreach(h, i, x) {
         char *w = vj_fmt("project %s history %zu", id, i);
-        cr_expect(in_list(jstr(x, "status"), statuses), "%s: status %s", w,
-                  jstr(x, "status"));
-        status_seen |= jstr(x, "status") &&
-                       strcmp(jstr(x, "status"), jstr(p, "status")) == 0;
+        cr_expect(in_list(vj_jstr(x, "status"), statuses), "%s: status %s", w,
+                  vj_jstr(x, "status"));
+        status_seen |= vj_jstr(x, "status") &&
+                       strcmp(vj_jstr(x, "status"), vj_jstr(p, "status")) == 0;
         json_t *d = json_object_get(x, "date");
         if (json_is_null(d)) {
             undated = 1;
         } else {
-            cr_assert(json_is_object(d) && jstr(d, "start"), "%s: date", w);
+            cr_assert(json_is_object(d) && vj_jstr(d, "start"), "%s: date", w);
             char cur[11];
-            first_day(jstr(d, "start"), cur);
+            first_day(vj_jstr(d, "start"), cur);
             cr_expect(!undated, "%s: dated step after an undated one", w);
             cr_expect(strcmp(prev, cur) <= 0, "%s: %s before %s", w, prev, cur);
             memcpy(prev, cur, sizeof prev);
@@ -395,12 +336,12 @@ static void check_project(const json_t *p) {
         free(w);
     }
     if (json_array_size(h) == 0)
-        cr_expect_str_eq(jstr(p, "status"), "unknown",
+        cr_expect_str_eq(vj_jstr(p, "status"), "unknown",
                          "%s: status %s with no history", id,
-                         jstr(p, "status"));
+                         vj_jstr(p, "status"));
     else
         cr_expect(status_seen, "%s: status %s is no step of its history", id,
-                  jstr(p, "status"));
+                  vj_jstr(p, "status"));
 }
 
 Test(projects, item_fields_and_mention_offsets) {
@@ -411,13 +352,13 @@ Test(projects, item_fields_and_mention_offsets) {
     json_array_foreach(all, i, p) {
         char *d = describe(p);
         cr_log_info("project %s mentions %lld funding %s", d,
-                    jint(p, "mention_count"), jstr(p, "funding"));
+                    vj_jint(p, "mention_count"), vj_jstr(p, "funding"));
         free(d);
         check_project(p);
         for (k = i + 1; k < json_array_size(all); k++)
-            cr_expect(
-                strcmp(jstr(p, "id"), jstr(json_array_get(all, k), "id")) != 0,
-                "id %s twice", jstr(p, "id"));
+            cr_expect(strcmp(vj_jstr(p, "id"),
+                             vj_jstr(json_array_get(all, k), "id")) != 0,
+                      "id %s twice", vj_jstr(p, "id"));
     }
     json_decref(all);
     free_docs();
@@ -425,16 +366,16 @@ Test(projects, item_fields_and_mention_offsets) {
 
 Test(projects, paging) {
     json_t *all = all_projects();
-    json_t *j = get_json(P);
-    cr_expect_eq(jint(j, "limit"), 20);
-    cr_expect_eq(jint(j, "offset"), 0);
-    cr_expect_eq(jint(j, "total"), (long long)json_array_size(all));
+    json_t *j = vj_get_json(srv, P);
+    cr_expect_eq(vj_jint(j, "limit"), 20);
+    cr_expect_eq(vj_jint(j, "offset"), 0);
+    cr_expect_eq(vj_jint(j, "total"), (long long)json_array_size(all));
     json_t *items = json_object_get(j, "items");
     for (size_t i = 0; i < json_array_size(items); i++)
         cr_expect(json_equal(json_array_get(items, i), json_array_get(all, i)),
                   "default page item %zu differs from the full list", i);
     json_decref(j);
-    j = get_json(P "?limit=2&offset=1");
+    j = vj_get_json(srv, P "?limit=2&offset=1");
     items = json_object_get(j, "items");
     size_t n = json_array_size(all);
     cr_expect_eq(json_array_size(items), n >= 3 ? 2 : n - 1);
@@ -474,7 +415,7 @@ static int gold_match(const json_t *p, const json_t *gold) {
     if (!json_is_array(st))
         return 2;
     json_array_foreach(st, i, kw) {
-        if (strcmp(json_string_value(kw), jstr(p, "status")) == 0)
+        if (strcmp(json_string_value(kw), vj_jstr(p, "status")) == 0)
             return 2;
     }
     return 1;
@@ -491,7 +432,7 @@ Test(projects, gold_sample_projects_found) {
     size_t gi, found = 0;
     json_t *g;
     json_array_foreach(gps, gi, g) {
-        cr_assert(jstr(g, "id") && json_is_array(json_object_get(g, "kw")),
+        cr_assert(vj_jstr(g, "id") && json_is_array(json_object_get(g, "kw")),
                   "gold project %zu is malformed", gi);
         int best = 0;
         const json_t *near = NULL;
@@ -511,7 +452,7 @@ Test(projects, gold_sample_projects_found) {
                                JSON_COMPACT | JSON_ENCODE_ANY);
         char *nd = near ? describe(near) : NULL;
         cr_expect(best == 2, "gold %s (kw %s, status %s) not found%s%s",
-                  jstr(g, "id"), kws, sts ? sts : "any",
+                  vj_jstr(g, "id"), kws, sts ? sts : "any",
                   nd ? "; nearest: " : "", nd ? nd : "");
         free(nd);
         free(sts);
@@ -532,7 +473,7 @@ static int says_line1(const char *text) {
                                         "metro line 1", "metro 1", NULL};
     if (text == NULL)
         return 0;
-    char *f = fold(text);
+    char *f = vj_fold(text);
     int hit = 0;
     for (size_t h = 0; heads[h] && !hit; h++) {
         size_t n = strlen(heads[h]);
@@ -553,7 +494,8 @@ static int says_hcmc(const char *text) {
 /* The item of HCMC Metro Line 1: a name or alias says line 1, and the name,
  * an alias or the location says Ho Chi Minh City. */
 static int is_hcmc_line1(const json_t *p) {
-    int line1 = says_line1(jstr(p, "name")), hcmc = says_hcmc(jstr(p, "name"));
+    int line1 = says_line1(vj_jstr(p, "name")),
+        hcmc = says_hcmc(vj_jstr(p, "name"));
     size_t i;
     json_t *a;
     json_array_foreach(json_object_get(p, "aliases"), i, a) {
@@ -568,7 +510,7 @@ static int quotes_line1(const json_t *p) {
     size_t i;
     json_t *m;
     json_array_foreach(json_object_get(p, "mentions"), i, m) {
-        if (says_line1(jstr(m, "quote")))
+        if (says_line1(vj_jstr(m, "quote")))
             return 1;
     }
     return 0;
@@ -594,11 +536,11 @@ Test(projects, hcmc_metro_line_1_is_one_item) {
     cr_expect(has_mention_in(line1, DOC000),
               "%s has no mention in %s (\"tuyến Metro số 1 tại TP. Hồ Chí "
               "Minh\")",
-              jstr(line1, "id"), DOC000);
+              vj_jstr(line1, "id"), DOC000);
     cr_expect(has_mention_in(line1, DOC001),
               "%s has no mention in %s (\"Dự án đường sắt đô thị tuyến số 1 "
               "Thành phố Hồ Chí Minh\")",
-              jstr(line1, "id"), DOC001);
+              vj_jstr(line1, "id"), DOC001);
     /* no other item quotes line 1 (a part split off with the place lost) */
     json_array_foreach(all, i, p) {
         if (p == line1)
@@ -606,14 +548,14 @@ Test(projects, hcmc_metro_line_1_is_one_item) {
         char *d = describe(p);
         cr_expect(!quotes_line1(p) && !named(p, "metro so 1", folded_has),
                   "%s also names Metro Line 1; it should be part of %s", d,
-                  jstr(line1, "id"));
+                  vj_jstr(line1, "id"));
         free(d);
     }
     /* it is a transport project in operation (khánh thành, khai trương) */
-    cr_expect_str_eq(jstr(line1, "sector"), "transport");
-    cr_expect(in_list(jstr(line1, "status"),
+    cr_expect_str_eq(vj_jstr(line1, "sector"), "transport");
+    cr_expect(in_list(vj_jstr(line1, "status"),
                       (const char *const[]){"operational", "completed", NULL}),
-              "%s: status %s", jstr(line1, "id"), jstr(line1, "status"));
+              "%s: status %s", vj_jstr(line1, "id"), vj_jstr(line1, "status"));
     /* the q filter finds it by either form, accent-insensitively */
     static const char *const qs[] = {"metro%20so%201", "Metro%20s%E1%BB%91%201",
                                      "tuy%E1%BA%BFn%20s%E1%BB%91%201", NULL};
@@ -626,15 +568,15 @@ Test(projects, hcmc_metro_line_1_is_one_item) {
         if (!by_alias)
             continue;
         char *path = vj_fmt(P "?q=%s", qs[q]);
-        json_t *got = get_all(path);
-        cr_expect(find_id(got, jstr(line1, "id")) != NULL, "%s misses %s", path,
-                  jstr(line1, "id"));
+        json_t *got = vj_get_all(srv, path);
+        cr_expect(find_id(got, vj_jstr(line1, "id")) != NULL, "%s misses %s",
+                  path, vj_jstr(line1, "id"));
         json_decref(got);
         free(path);
     }
     /* its detail round-trips */
-    char *path = vj_fmt(P "/%s", jstr(line1, "id"));
-    json_t *one = get_json(path);
+    char *path = vj_fmt(P "/%s", vj_jstr(line1, "id"));
+    json_t *one = vj_get_json(srv, path);
     json_t *copy = json_deep_copy(one);
     json_object_del(copy, "events");
     cr_expect(json_equal(copy, line1), "%s differs from its list item", path);
@@ -676,7 +618,7 @@ static int holds_pilot_kw(const json_t *p, size_t item) {
         size_t i;
         json_t *x;
         json_array_foreach(json_object_get(p, "partners"), i, x) {
-            if (squashed_has(jstr(x, "name"), kw))
+            if (squashed_has(vj_jstr(x, "name"), kw))
                 return 1;
         }
     }
@@ -706,7 +648,7 @@ Test(projects, pilot_list_yields_14_items) {
     size_t i;
     json_t *x;
     json_array_foreach(paras, i, x) {
-        if (head < 0 && strncmp(jstr(x, "text"), "Danh mục các dự án",
+        if (head < 0 && strncmp(vj_jstr(x, "text"), "Danh mục các dự án",
                                 strlen("Danh mục các dự án")) == 0)
             head = (long long)i;
     }
@@ -716,7 +658,7 @@ Test(projects, pilot_list_yields_14_items) {
         para[k] = head + 1 + (long long)k;
         x = json_array_get(paras, (size_t)para[k]);
         char *num = vj_fmt("%zu. ", k + 1);
-        cr_assert(x && strncmp(jstr(x, "text"), num, strlen(num)) == 0,
+        cr_assert(x && strncmp(vj_jstr(x, "text"), num, strlen(num)) == 0,
                   "paragraph %lld of %s is not item %zu of the list", para[k],
                   DOC001, k + 1);
         free(num);
@@ -755,7 +697,7 @@ Test(projects, pilot_list_yields_14_items) {
                 "pilot item %zu (\"%.80s…\", keyword \"%s\") has "
                 "no project mentioned in its paragraph %lld that "
                 "holds the keyword; mentioned there: %s",
-                k + 1, jstr(json_array_get(paras, (size_t)para[k]), "text"),
+                k + 1, vj_jstr(json_array_get(paras, (size_t)para[k]), "text"),
                 pilot_kw[k][0], para[k], in_para ? names : "nothing");
             free(names);
         }
@@ -794,9 +736,9 @@ Test(projects, pilot_list_yields_14_items) {
             continue;
         char *esc = curl_easy_escape(NULL, kw, 0);
         char *path = vj_fmt(P "?q=%s", esc);
-        json_t *got = get_all(path);
-        cr_expect(find_id(got, jstr(p, "id")) != NULL, "%s misses %s", path,
-                  jstr(p, "id"));
+        json_t *got = vj_get_all(srv, path);
+        cr_expect(find_id(got, vj_jstr(p, "id")) != NULL, "%s misses %s", path,
+                  vj_jstr(p, "id"));
         json_decref(got);
         free(path);
         curl_free(esc);
@@ -812,7 +754,7 @@ typedef int (*pred_t)(const json_t *p, const void *arg);
 
 static int field_is(const json_t *p, const void *arg) {
     const char *const *kv = arg; /* {field, value} */
-    return jstr(p, kv[0]) && strcmp(jstr(p, kv[0]), kv[1]) == 0;
+    return vj_jstr(p, kv[0]) && strcmp(vj_jstr(p, kv[0]), kv[1]) == 0;
 }
 
 /* GET P?query answers exactly the items of all that pred holds for, in the
@@ -820,7 +762,7 @@ static int field_is(const json_t *p, const void *arg) {
 static void expect_filter(const json_t *all, const char *query, pred_t pred,
                           const void *arg) {
     char *path = vj_fmt(P "?%s", query);
-    json_t *got = get_all(path);
+    json_t *got = vj_get_all(srv, path);
     json_t *want = json_array();
     size_t i;
     json_t *p;
@@ -829,7 +771,7 @@ static void expect_filter(const json_t *all, const char *query, pred_t pred,
             json_array_append(want, p);
     }
     json_array_foreach(got, i, p) {
-        cr_expect(pred(p, arg), "%s: %s does not hold", path, jstr(p, "id"));
+        cr_expect(pred(p, arg), "%s: %s does not hold", path, vj_jstr(p, "id"));
     }
     cr_expect(json_equal(got, want),
               "%s: %zu items, expected the %zu of the full list that hold",
@@ -862,7 +804,7 @@ static int with_partner(const json_t *p, const void *id) {
     size_t i;
     json_t *x;
     json_array_foreach(json_object_get(p, "partners"), i, x) {
-        if (strcmp(jstr(x, "id"), id) == 0)
+        if (strcmp(vj_jstr(x, "id"), id) == 0)
             return 1;
     }
     return 0;
@@ -886,12 +828,12 @@ Test(projects, location_partner_document_filters) {
             /* by words of its name: a superset of the exact id */
             char *esc = curl_easy_escape(NULL, loc_name(p), 0);
             char *path = vj_fmt(P "?location=%s", esc);
-            json_t *got = get_all(path);
-            cr_expect(find_id(got, jstr(p, "id")) != NULL, "%s misses %s", path,
-                      jstr(p, "id"));
+            json_t *got = vj_get_all(srv, path);
+            cr_expect(find_id(got, vj_jstr(p, "id")) != NULL, "%s misses %s",
+                      path, vj_jstr(p, "id"));
             json_array_foreach(got, k, x) {
                 cr_expect(loc_id(x) != NULL, "%s: %s has no location", path,
-                          jstr(x, "id"));
+                          vj_jstr(x, "id"));
             }
             json_decref(got);
             free(path);
@@ -899,23 +841,23 @@ Test(projects, location_partner_document_filters) {
         }
         json_array_foreach(json_object_get(p, "partners"), k, x) {
             partnered++;
-            char *q = vj_fmt("partner=%s", jstr(x, "id"));
-            expect_filter(all, q, with_partner, jstr(x, "id"));
+            char *q = vj_fmt("partner=%s", vj_jstr(x, "id"));
+            expect_filter(all, q, with_partner, vj_jstr(x, "id"));
             free(q);
         }
     }
     cr_expect_gt(located, 0, "no project has a location");
     cr_expect_gt(partnered, 0, "no project has a partner");
     /* partner by words: JBIC appears in the pilot list and the statement */
-    json_t *got = get_all(P "?partner=jbic");
+    json_t *got = vj_get_all(srv, P "?partner=jbic");
     json_array_foreach(got, i, p) {
         int has = 0;
         json_array_foreach(json_object_get(p, "partners"), k, x) {
-            has |= folded_has(jstr(x, "name"), "jbic") ||
-                   strcmp(jstr(x, "id"), "jbic") == 0;
+            has |= folded_has(vj_jstr(x, "name"), "jbic") ||
+                   strcmp(vj_jstr(x, "id"), "jbic") == 0;
         }
         cr_expect(has || json_array_size(json_object_get(p, "partners")) > 0,
-                  "partner=jbic: %s has no partner", jstr(p, "id"));
+                  "partner=jbic: %s has no partner", vj_jstr(p, "id"));
     }
     json_decref(got);
     for (size_t d = 0; d < 5; d++) {
@@ -937,21 +879,21 @@ Test(projects, q_accent_insensitive) {
     expect_filter(all, "q=metro", name_holds, "metro");
     expect_filter(all, "q=nh%C3%A0%20m%C3%A1y", name_holds, "nhà máy");
     expect_filter(all, "q=nha%20may", name_holds, "nha may");
-    json_t *a = get_all(P "?q=v%C3%A2n%20phong");
-    json_t *b = get_all(P "?q=VAN%20PHONG");
+    json_t *a = vj_get_all(srv, P "?q=v%C3%A2n%20phong");
+    json_t *b = vj_get_all(srv, P "?q=VAN%20PHONG");
     cr_expect_gt(json_array_size(a), 0, "q=vân phong finds nothing");
     cr_expect(json_equal(a, b), "q=vân phong and q=VAN PHONG differ");
     json_decref(a);
     json_decref(b);
     /* combined filters: all must hold */
-    json_t *c = get_all(P "?q=lng&sector=energy&document=" DOC001);
+    json_t *c = vj_get_all(srv, P "?q=lng&sector=energy&document=" DOC001);
     size_t i;
     json_t *p;
     json_array_foreach(c, i, p) {
         cr_expect(named(p, "lng", folded_has) &&
-                      strcmp(jstr(p, "sector"), "energy") == 0 &&
+                      strcmp(vj_jstr(p, "sector"), "energy") == 0 &&
                       has_mention_in(p, DOC001),
-                  "combined filters: %s", jstr(p, "id"));
+                  "combined filters: %s", vj_jstr(p, "id"));
     }
     cr_expect_gt(json_array_size(c), 0, "no LNG energy project in %s", DOC001);
     json_decref(c);
@@ -1012,13 +954,13 @@ Test(projects, bad_parameters_are_400_naming_them) {
 
 Test(projects, detail_round_trips_with_events) {
     json_t *all = all_projects();
-    json_t *timeline = get_all("/api/v1/timeline");
+    json_t *timeline = vj_get_all(srv, "/api/v1/timeline");
     size_t i, k;
     json_t *p, *ev;
     json_array_foreach(all, i, p) {
-        const char *id = jstr(p, "id");
+        const char *id = vj_jstr(p, "id");
         char *path = vj_fmt(P "/%s", id);
-        json_t *one = get_json(path);
+        json_t *one = vj_get_json(srv, path);
         json_t *events = json_object_get(one, "events");
         cr_assert(json_is_array(events), "%s: no events array", path);
         json_t *copy = json_deep_copy(one);
@@ -1028,7 +970,7 @@ Test(projects, detail_round_trips_with_events) {
         /* its events are exactly the timeline events linked to it */
         size_t linked = 0;
         json_array_foreach(timeline, k, ev) {
-            const char *pid = jstr(ev, "project_id");
+            const char *pid = vj_jstr(ev, "project_id");
             if (pid && strcmp(pid, id) == 0)
                 linked++;
         }
@@ -1036,11 +978,14 @@ Test(projects, detail_round_trips_with_events) {
                      "%s lists %zu events, the timeline links %zu to it", path,
                      json_array_size(events), linked);
         json_array_foreach(events, k, ev) {
-            char *ep = vj_fmt("/api/v1/timeline/%s", jstr(ev, "id"));
-            json_t *full = get_json(ep);
-            cr_expect_str_eq(jstr(full, "project_id"), id, "%s project_id", ep);
-            cr_expect_str_eq(jstr(full, "title"), jstr(ev, "title"), "%s", ep);
-            cr_expect_str_eq(jstr(full, "type"), jstr(ev, "type"), "%s", ep);
+            char *ep = vj_fmt("/api/v1/timeline/%s", vj_jstr(ev, "id"));
+            json_t *full = vj_get_json(srv, ep);
+            cr_expect_str_eq(vj_jstr(full, "project_id"), id, "%s project_id",
+                             ep);
+            cr_expect_str_eq(vj_jstr(full, "title"), vj_jstr(ev, "title"), "%s",
+                             ep);
+            cr_expect_str_eq(vj_jstr(full, "type"), vj_jstr(ev, "type"), "%s",
+                             ep);
             cr_expect(json_equal(json_object_get(full, "date"),
                                  json_object_get(ev, "date")),
                       "%s: date", ep);
@@ -1069,24 +1014,24 @@ Test(projects, detail_round_trips_with_events) {
 
 Test(projects, timeline_project_ids_point_at_projects) {
     json_t *all = all_projects();
-    json_t *timeline = get_all("/api/v1/timeline");
+    json_t *timeline = vj_get_all(srv, "/api/v1/timeline");
     size_t i, linked = 0;
     json_t *ev;
     json_array_foreach(timeline, i, ev) {
         json_t *pid = json_object_get(ev, "project_id");
         cr_expect(json_is_null(pid) || json_is_string(pid),
                   "event %s: project_id is missing or not a string or null",
-                  jstr(ev, "id"));
+                  vj_jstr(ev, "id"));
         if (!json_is_string(pid))
             continue;
         linked++;
         cr_expect(find_id(all, json_string_value(pid)) != NULL,
                   "event %s links to project %s, which is not listed",
-                  jstr(ev, "id"), json_string_value(pid));
+                  vj_jstr(ev, "id"), json_string_value(pid));
         char *path = vj_fmt(P "/%s", json_string_value(pid));
         vj_resp_t *r = vj_get(srv, path);
         cr_expect_eq(r->status, 200, "%s (from event %s): %ld", path,
-                     jstr(ev, "id"), r->status);
+                     vj_jstr(ev, "id"), r->status);
         vj_resp_free(r);
         free(path);
     }
@@ -1120,29 +1065,29 @@ Test(projects, nothing_from_stripped_boilerplate) {
     json_array_foreach(all, i, p) {
         for (size_t g = 0; gone[g]; g++) {
             cr_expect(!named(p, gone[g], exact_has),
-                      "project %s is named with \"%s\"", jstr(p, "id"),
+                      "project %s is named with \"%s\"", vj_jstr(p, "id"),
                       gone[g]);
             json_array_foreach(json_object_get(p, "mentions"), k, x) {
-                cr_expect(strstr(jstr(x, "quote"), gone[g]) == NULL,
-                          "project %s mention %zu quotes \"%s\"", jstr(p, "id"),
-                          k, gone[g]);
+                cr_expect(strstr(vj_jstr(x, "quote"), gone[g]) == NULL,
+                          "project %s mention %zu quotes \"%s\"",
+                          vj_jstr(p, "id"), k, gone[g]);
             }
             json_array_foreach(json_object_get(p, "history"), k, x) {
-                cr_expect(strstr(jstr(json_object_get(x, "source"), "quote"),
+                cr_expect(strstr(vj_jstr(json_object_get(x, "source"), "quote"),
                                  gone[g]) == NULL,
-                          "project %s history %zu quotes \"%s\"", jstr(p, "id"),
-                          k, gone[g]);
+                          "project %s history %zu quotes \"%s\"",
+                          vj_jstr(p, "id"), k, gone[g]);
             }
         }
         /* mentions in 003 lie inside its (stripped) text */
         json_array_foreach(json_object_get(p, "mentions"), k, x) {
-            if (strcmp(jstr(x, "document_id"), DOC003) != 0)
+            if (strcmp(vj_jstr(x, "document_id"), DOC003) != 0)
                 continue;
             const json_t *d = doc_by_id(DOC003);
-            cr_expect(jint(x, "end") <= (long long)json_string_length(
-                                            json_object_get(d, "text")),
+            cr_expect(vj_jint(x, "end") <= (long long)json_string_length(
+                                               json_object_get(d, "text")),
                       "project %s mention %zu beyond the text of %s",
-                      jstr(p, "id"), k, DOC003);
+                      vj_jstr(p, "id"), k, DOC003);
         }
     }
     json_decref(all);
@@ -1154,7 +1099,7 @@ Test(projects, nothing_from_stripped_boilerplate) {
 
 Test(projects, etag_304_and_head) {
     json_t *all = all_projects();
-    char *one = vj_fmt(P "/%s", jstr(json_array_get(all, 0), "id"));
+    char *one = vj_fmt(P "/%s", vj_jstr(json_array_get(all, 0), "id"));
     const char *const paths[] = {P, P "?sector=energy", one, NULL};
     for (size_t i = 0; paths[i]; i++) {
         vj_resp_t *a = vj_get(srv, paths[i]);

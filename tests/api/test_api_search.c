@@ -44,21 +44,12 @@ static char *enc(const char *s) {
     return o;
 }
 
-static json_t *get_json(const char *path) {
-    vj_resp_t *r = vj_get(srv, path);
-    cr_assert_eq(r->status, 200, "%s answered %ld: %.300s", path, r->status,
-                 r->body);
-    json_t *j = vj_json(r);
-    vj_resp_free(r);
-    return j;
-}
-
 /* GET /api/v1/search?q=<q>&<extra>. */
 static json_t *search(const char *q, const char *extra) {
     char *e = enc(q);
     char *path = vj_fmt("/api/v1/search?q=%s%s%s", e, extra ? "&" : "",
                         extra ? extra : "");
-    json_t *j = get_json(path);
+    json_t *j = vj_get_json(srv, path);
     free(path);
     free(e);
     return j;
@@ -208,7 +199,7 @@ Test(search, highlights_slice_the_document_text) {
             char *p =
                 vj_fmt("/api/v1/documents/%s",
                        json_string_value(json_object_get(it, "document_id")));
-            json_t *doc = get_json(p);
+            json_t *doc = vj_get_json(srv, p);
             free(p);
             const char *text = json_string_value(json_object_get(doc, "text"));
             json_t *para = json_array_get(
@@ -382,7 +373,7 @@ Test(search, bad_input_is_400_naming_the_parameter) {
 static json_t *suggest(const char *q) {
     char *e = enc(q);
     char *path = vj_fmt("/api/v1/suggest?q=%s", e);
-    json_t *j = get_json(path);
+    json_t *j = vj_get_json(srv, path);
     free(path);
     free(e);
     return j;
@@ -418,7 +409,7 @@ Test(search, suggest_completes) {
     j = suggest("xyzzyqq");
     cr_assert_eq(json_array_size(json_object_get(j, "items")), 0);
     json_decref(j);
-    j = get_json("/api/v1/suggest?q=vi&limit=2");
+    j = vj_get_json(srv, "/api/v1/suggest?q=vi&limit=2");
     cr_assert_eq(json_array_size(json_object_get(j, "items")), 2);
     json_decref(j);
     assert_400("/api/v1/suggest", "q");

@@ -38,25 +38,6 @@ TestSuite(statistics, .init = start, .fini = stop, .timeout = 180);
 
 /* --- Helpers ---------------------------------------------------------- */
 
-static json_t *get_json(const char *path) {
-    vj_resp_t *r = vj_get(srv, path);
-    cr_assert_eq(r->status, 200, "%s answered %ld: %.300s", path, r->status,
-                 r->body);
-    json_t *j = vj_json(r);
-    vj_resp_free(r);
-    return j;
-}
-
-static const char *jstr(const json_t *o, const char *k) {
-    return json_string_value(json_object_get(o, k));
-}
-
-static long long jint(const json_t *o, const char *k) {
-    json_t *v = json_object_get(o, k);
-    cr_assert(json_is_integer(v), "\"%s\" is not an integer", k);
-    return json_integer_value(v);
-}
-
 static double jnum(const json_t *o, const char *k) {
     json_t *v = json_object_get(o, k);
     cr_assert(json_is_number(v), "\"%s\" is not a number", k);
@@ -71,12 +52,12 @@ static json_t *get_all_total(const char *path, long long *total_out) {
     long long total = 0;
     for (long off = 0;; off += 100) {
         char *p = vj_fmt("%s%slimit=100&offset=%ld", path, sep, off);
-        json_t *j = get_json(p);
+        json_t *j = vj_get_json(srv, p);
         free(p);
         json_t *items = json_object_get(j, "items");
         cr_assert(json_is_array(items), "%s: no items", path);
         json_array_extend(all, items);
-        total = jint(j, "total");
+        total = vj_jint(j, "total");
         json_decref(j);
         if (off + 100 >= total)
             break;
@@ -160,7 +141,7 @@ static const json_t *find_id(const json_t *items, const char *id) {
     size_t i;
     json_t *p;
     json_array_foreach(items, i, p) {
-        if (id && strcmp(jstr(p, "id"), id) == 0)
+        if (id && strcmp(vj_jstr(p, "id"), id) == 0)
             return p;
     }
     return NULL;
@@ -170,7 +151,7 @@ static long index_of(const json_t *items, const char *id) {
     size_t i;
     json_t *p;
     json_array_foreach(items, i, p) {
-        if (strcmp(jstr(p, "id"), id) == 0)
+        if (strcmp(vj_jstr(p, "id"), id) == 0)
             return (long)i;
     }
     return -1;
@@ -179,10 +160,11 @@ static long index_of(const json_t *items, const char *id) {
 /* "value unit (metric) «quote»" for messages. A new string. */
 static char *describe(const json_t *s) {
     const json_t *src = json_object_get(s, "source");
-    return vj_fmt(
-        "%s %s %.17g %s (%s, %s) \"%s\"", jstr(s, "id"), jstr(s, "kind"),
-        json_number_value(json_object_get(s, "value")), jstr(s, "unit"),
-        jstr(s, "metric"), jstr(s, "approx"), src ? jstr(src, "quote") : "?");
+    return vj_fmt("%s %s %.17g %s (%s, %s) \"%s\"", vj_jstr(s, "id"),
+                  vj_jstr(s, "kind"),
+                  json_number_value(json_object_get(s, "value")),
+                  vj_jstr(s, "unit"), vj_jstr(s, "metric"),
+                  vj_jstr(s, "approx"), src ? vj_jstr(src, "quote") : "?");
 }
 
 /* The documents (detail answers), fetched once per test process. */
@@ -194,7 +176,7 @@ static const json_t *doc_by_id(const char *id) {
             continue;
         if (!docs[i]) {
             char *p = vj_fmt("/api/v1/documents/%s", id);
-            docs[i] = get_json(p);
+            docs[i] = vj_get_json(srv, p);
             free(p);
         }
         return docs[i];
@@ -222,14 +204,14 @@ static int doc_index(const char *id) {
  * publication date. */
 static void check_span(const char *what, const json_t *s) {
     cr_assert(json_is_object(s), "%s: not an object", what);
-    const char *id = jstr(s, "document_id");
+    const char *id = vj_jstr(s, "document_id");
     cr_assert(id, "%s: no document_id", what);
     const json_t *d = doc_by_id(id);
-    const char *text = jstr(d, "text");
+    const char *text = vj_jstr(d, "text");
     size_t tl = json_string_length(json_object_get(d, "text"));
-    long long b = jint(s, "start"), e = jint(s, "end");
-    long long cb = jint(s, "char_start"), ce = jint(s, "char_end");
-    const char *quote = jstr(s, "quote");
+    long long b = vj_jint(s, "start"), e = vj_jint(s, "end");
+    long long cb = vj_jint(s, "char_start"), ce = vj_jint(s, "char_end");
+    const char *quote = vj_jstr(s, "quote");
     cr_assert(quote, "%s: no quote", what);
     cr_assert(b >= 0 && b < e && (size_t)e <= tl,
               "%s: span [%lld,%lld) outside a text of %zu bytes", what, b, e,
@@ -242,12 +224,12 @@ static void check_span(const char *what, const json_t *s) {
                  "%s: char_start %lld is not byte %lld", what, cb, b);
     cr_expect_eq((size_t)(ce - cb), vj_utf8_chars(quote, strlen(quote)),
                  "%s: char_end %lld does not end the quote", what, ce);
-    long long pi = jint(s, "paragraph");
+    long long pi = vj_jint(s, "paragraph");
     json_t *p = json_array_get(json_object_get(d, "paragraphs"), (size_t)pi);
     cr_assert(p, "%s: no paragraph %lld in %s", what, pi, id);
-    cr_expect(b >= jint(p, "start") && e <= jint(p, "end"),
+    cr_expect(b >= vj_jint(p, "start") && e <= vj_jint(p, "end"),
               "%s: [%lld,%lld) is not inside paragraph %lld", what, b, e, pi);
-    cr_expect_str_eq(jstr(s, "document_title"), jstr(d, "title"),
+    cr_expect_str_eq(vj_jstr(s, "document_title"), vj_jstr(d, "title"),
                      "%s: document_title", what);
     cr_expect(json_equal(json_object_get(s, "published"),
                          json_object_get(d, "published")),
@@ -261,7 +243,7 @@ static const json_t *sentence_holding(const json_t *d, long long b,
     json_t *p, *s;
     json_array_foreach(json_object_get(d, "paragraphs"), i, p) {
         json_array_foreach(json_object_get(p, "sentences"), k, s) {
-            if (jint(s, "start") <= b && e <= jint(s, "end"))
+            if (vj_jint(s, "start") <= b && e <= vj_jint(s, "end"))
                 return s;
         }
     }
@@ -281,7 +263,7 @@ static int period_overlaps(const json_t *s, const char *lo, const char *hi) {
     const json_t *p = json_object_get(s, "period");
     if (!json_is_object(p))
         return 0;
-    const char *st = jstr(p, "start"), *en = jstr(p, "end");
+    const char *st = vj_jstr(p, "start"), *en = vj_jstr(p, "end");
     return !(strncmp(en, lo, strlen(en)) < 0) &&
            !(strncmp(st, hi, strlen(st)) > 0);
 }
@@ -293,7 +275,7 @@ static void period_key(const json_t *s, char out[11]) {
         out[0] = '\0';
         return;
     }
-    first_day(jstr(p, "start"), out);
+    first_day(vj_jstr(p, "start"), out);
 }
 
 /* Is a fact's value within 0.5% of v? */
@@ -400,15 +382,15 @@ static int is_iso_date(const char *s) {
 }
 
 static void check_stat(const json_t *s, const json_t *all) {
-    const char *id = jstr(s, "id");
+    const char *id = vj_jstr(s, "id");
     cr_assert(id && *id, "a statistic without an id");
     char *w = describe(s);
-    cr_expect(in_list(jstr(s, "kind"),
+    cr_expect(in_list(vj_jstr(s, "kind"),
                       (const char *const[]){"level", "change", NULL}),
               "%s: kind", w);
-    cr_expect(in_list(jstr(s, "metric"), metrics), "%s: metric", w);
-    cr_expect(in_list(jstr(s, "unit"), units), "%s: unit", w);
-    cr_expect(in_list(jstr(s, "approx"), approxes), "%s: approx", w);
+    cr_expect(in_list(vj_jstr(s, "metric"), metrics), "%s: metric", w);
+    cr_expect(in_list(vj_jstr(s, "unit"), units), "%s: unit", w);
+    cr_expect(in_list(vj_jstr(s, "approx"), approxes), "%s: approx", w);
     double v = jnum(s, "value");
     cr_expect(isfinite(v) && v >= 0, "%s: value %g", w, v);
     json_t *vm = json_object_get(s, "value_max");
@@ -421,44 +403,46 @@ static void check_stat(const json_t *s, const json_t *all) {
               "%s: unit_text is neither null nor a string", w);
     const json_t *src = json_object_get(s, "source");
     check_span(w, src);
-    const char *quote = jstr(src, "quote");
+    const char *quote = vj_jstr(src, "quote");
     if (json_is_string(ut))
         cr_expect(strstr(quote, json_string_value(ut)) != NULL,
                   "%s: unit_text \"%s\" is not in the quote", w,
                   json_string_value(ut));
     /* id: document id, '-', byte offset of the source */
     char *want_id =
-        vj_fmt("%s-%lld", jstr(src, "document_id"), jint(src, "start"));
+        vj_fmt("%s-%lld", vj_jstr(src, "document_id"), vj_jint(src, "start"));
     cr_expect_str_eq(id, want_id, "%s: id is not document-offset", w);
     free(want_id);
     /* text: the sentence holding the source */
-    const json_t *d = doc_by_id(jstr(src, "document_id"));
+    const json_t *d = doc_by_id(vj_jstr(src, "document_id"));
     const json_t *sent =
-        sentence_holding(d, jint(src, "start"), jint(src, "end"));
+        sentence_holding(d, vj_jint(src, "start"), vj_jint(src, "end"));
     cr_expect(sent != NULL, "%s: no sentence of %s holds the source", w,
-              jstr(src, "document_id"));
+              vj_jstr(src, "document_id"));
     if (sent) {
-        long long b = jint(sent, "start"), e = jint(sent, "end");
-        const char *text = jstr(d, "text");
-        cr_expect(strlen(jstr(s, "text")) == (size_t)(e - b) &&
-                      memcmp(jstr(s, "text"), text + b, (size_t)(e - b)) == 0,
+        long long b = vj_jint(sent, "start"), e = vj_jint(sent, "end");
+        const char *text = vj_jstr(d, "text");
+        cr_expect(strlen(vj_jstr(s, "text")) == (size_t)(e - b) &&
+                      memcmp(vj_jstr(s, "text"), text + b, (size_t)(e - b)) ==
+                          0,
                   "%s: text \"%s\" is not the sentence [%lld,%lld) \"%.*s\"", w,
-                  jstr(s, "text"), b, e, (int)(e - b), text + b);
+                  vj_jstr(s, "text"), b, e, (int)(e - b), text + b);
     }
     /* a qualifier the quote starts with is in approx ("khoảng 10% và 16%"
      * qualifies both, so a quote starting with a digit may be approximate) */
     int digit_first = quote[0] >= '0' && quote[0] <= '9';
-    cr_expect(digit_first || strcmp(jstr(s, "approx"), "exact") != 0,
+    cr_expect(digit_first || strcmp(vj_jstr(s, "approx"), "exact") != 0,
               "%s: the quote starts with a qualifier but approx is exact", w);
     /* period */
     json_t *per = json_object_get(s, "period");
     cr_expect(json_is_null(per) || json_is_object(per), "%s: period", w);
     if (json_is_object(per)) {
-        cr_expect(is_iso_date(jstr(per, "start")) &&
-                      is_iso_date(jstr(per, "end")) &&
-                      strcmp(jstr(per, "start"), jstr(per, "end")) <= 0,
-                  "%s: period %s..%s", w, jstr(per, "start"), jstr(per, "end"));
-        cr_expect(in_list(jstr(per, "precision"), precisions),
+        cr_expect(is_iso_date(vj_jstr(per, "start")) &&
+                      is_iso_date(vj_jstr(per, "end")) &&
+                      strcmp(vj_jstr(per, "start"), vj_jstr(per, "end")) <= 0,
+                  "%s: period %s..%s", w, vj_jstr(per, "start"),
+                  vj_jstr(per, "end"));
+        cr_expect(in_list(vj_jstr(per, "precision"), precisions),
                   "%s: period precision", w);
     }
     /* change and change_of: both ways */
@@ -466,14 +450,17 @@ static void check_stat(const json_t *s, const json_t *all) {
     cr_expect(ch != NULL && (json_is_null(ch) || json_is_object(ch)),
               "%s: change must be present, null or an object", w);
     if (json_is_object(ch)) {
-        const json_t *c = find_id(all, jstr(ch, "id"));
-        cr_expect(c != NULL, "%s: change %s is not listed", w, jstr(ch, "id"));
+        const json_t *c = find_id(all, vj_jstr(ch, "id"));
+        cr_expect(c != NULL, "%s: change %s is not listed", w,
+                  vj_jstr(ch, "id"));
         if (c) {
-            cr_expect_str_eq(jstr(c, "kind"), "change", "%s: change kind", w);
-            cr_expect(
-                jstr(c, "change_of") && strcmp(jstr(c, "change_of"), id) == 0,
-                "%s: its change %s does not point back", w, jstr(c, "id"));
-            cr_expect_str_eq(jstr(ch, "unit"), jstr(c, "unit"),
+            cr_expect_str_eq(vj_jstr(c, "kind"), "change", "%s: change kind",
+                             w);
+            cr_expect(vj_jstr(c, "change_of") &&
+                          strcmp(vj_jstr(c, "change_of"), id) == 0,
+                      "%s: its change %s does not point back", w,
+                      vj_jstr(c, "id"));
+            cr_expect_str_eq(vj_jstr(ch, "unit"), vj_jstr(c, "unit"),
                              "%s: change unit", w);
             cr_expect(fabs(jnum(ch, "value")) == jnum(c, "value"),
                       "%s: change value %g, the change fact has %g", w,
@@ -482,19 +469,20 @@ static void check_stat(const json_t *s, const json_t *all) {
     }
     json_t *co = json_object_get(s, "change_of");
     if (co) {
-        cr_expect_str_eq(jstr(s, "kind"), "change", "%s: change_of on a level",
-                         w);
+        cr_expect_str_eq(vj_jstr(s, "kind"), "change",
+                         "%s: change_of on a level", w);
         const json_t *f = find_id(all, json_string_value(co));
         cr_expect(f != NULL, "%s: change_of %s is not listed", w,
                   json_string_value(co));
         if (f)
-            cr_expect(
-                json_is_object(json_object_get(f, "change")) &&
-                    strcmp(jstr(json_object_get(f, "change"), "id"), id) == 0,
-                "%s: %s's change does not point back", w, jstr(f, "id"));
+            cr_expect(json_is_object(json_object_get(f, "change")) &&
+                          strcmp(vj_jstr(json_object_get(f, "change"), "id"),
+                                 id) == 0,
+                      "%s: %s's change does not point back", w,
+                      vj_jstr(f, "id"));
     }
-    if (strcmp(jstr(s, "kind"), "change") == 0)
-        cr_expect_str_eq(jstr(s, "unit"), "%", "%s: a change not in %%", w);
+    if (strcmp(vj_jstr(s, "kind"), "change") == 0)
+        cr_expect_str_eq(vj_jstr(s, "unit"), "%", "%s: a change not in %%", w);
     /* subject */
     json_t *sub = json_object_get(s, "subject");
     if (sub) {
@@ -502,8 +490,9 @@ static void check_stat(const json_t *s, const json_t *all) {
         const char *ends[] = {"from", "to"};
         for (size_t k = 0; k < 2; k++) {
             json_t *e = json_object_get(sub, ends[k]);
-            cr_expect(json_is_null(e) || (json_is_object(e) && jstr(e, "id") &&
-                                          jstr(e, "name") && jstr(e, "type")),
+            cr_expect(json_is_null(e) ||
+                          (json_is_object(e) && vj_jstr(e, "id") &&
+                           vj_jstr(e, "name") && vj_jstr(e, "type")),
                       "%s: subject.%s", w, ends[k]);
         }
     }
@@ -514,8 +503,8 @@ static void check_stat(const json_t *s, const json_t *all) {
         size_t k;
         json_t *x;
         json_array_foreach(conv, k, x) {
-            cr_expect(in_list(jstr(x, "unit"), units) &&
-                          strcmp(jstr(x, "unit"), jstr(s, "unit")) != 0 &&
+            cr_expect(in_list(vj_jstr(x, "unit"), units) &&
+                          strcmp(vj_jstr(x, "unit"), vj_jstr(s, "unit")) != 0 &&
                           json_is_number(json_object_get(x, "value")),
                       "%s: converted %zu", w, k);
         }
@@ -536,8 +525,8 @@ Test(statistics, item_fields_offsets_and_sentences) {
         check_stat(s, all);
         /* corpus order: document, then offset; ids unique */
         const json_t *src = json_object_get(s, "source");
-        int di = doc_index(jstr(src, "document_id"));
-        long long st = jint(src, "start");
+        int di = doc_index(vj_jstr(src, "document_id"));
+        long long st = vj_jint(src, "start");
         cr_expect(di > prev_doc || (di == prev_doc && st > prev_start),
                   "%s is out of corpus order", d);
         prev_doc = di;
@@ -553,7 +542,7 @@ Test(statistics, values_agree_with_their_quotes) {
     json_t *s;
     json_array_foreach(all, i, s) {
         double qv;
-        const char *quote = jstr(json_object_get(s, "source"), "quote");
+        const char *quote = vj_jstr(json_object_get(s, "source"), "quote");
         if (!quote_value(quote, &qv))
             continue;
         checked++;
@@ -576,11 +565,12 @@ static int gold_matches(const json_t *s, const json_t *g) {
     if (!near(jnum(s, "value"), jnum(g, "value")))
         return 0;
     json_t *u = json_object_get(g, "unit");
-    if (json_is_string(u) && strcmp(json_string_value(u), jstr(s, "unit")) != 0)
+    if (json_is_string(u) &&
+        strcmp(json_string_value(u), vj_jstr(s, "unit")) != 0)
         return 0;
     json_t *m = json_object_get(g, "metric");
     if (json_is_string(m) &&
-        strcmp(json_string_value(m), jstr(s, "metric")) != 0)
+        strcmp(json_string_value(m), vj_jstr(s, "metric")) != 0)
         return 0;
     return 1;
 }
@@ -596,7 +586,8 @@ Test(statistics, gold_sample_statistics_found) {
     size_t gi, found = 0;
     json_t *g;
     json_array_foreach(gs, gi, g) {
-        cr_assert(jstr(g, "id") && json_is_number(json_object_get(g, "value")),
+        cr_assert(vj_jstr(g, "id") &&
+                      json_is_number(json_object_get(g, "value")),
                   "gold statistic %zu is malformed", gi);
         const json_t *hit = NULL, *near_value = NULL;
         size_t i;
@@ -605,9 +596,9 @@ Test(statistics, gold_sample_statistics_found) {
             if (gold_matches(s, g)) {
                 /* prefer a match in the gold's document */
                 const char *doc =
-                    jstr(json_object_get(s, "source"), "document_id");
-                if (!hit ||
-                    (jstr(g, "doc") && strncmp(doc, jstr(g, "doc"), 3) == 0))
+                    vj_jstr(json_object_get(s, "source"), "document_id");
+                if (!hit || (vj_jstr(g, "doc") &&
+                             strncmp(doc, vj_jstr(g, "doc"), 3) == 0))
                     hit = s;
             } else if (!near_value &&
                        near(jnum(s, "value"), jnum(g, "value"))) {
@@ -620,20 +611,20 @@ Test(statistics, gold_sample_statistics_found) {
                *m = json_object_get(g, "metric");
         cr_expect(hit != NULL,
                   "gold %s (%.17g %s, metric %s, doc %s) not found%s%s",
-                  jstr(g, "id"), jnum(g, "value"),
+                  vj_jstr(g, "id"), jnum(g, "value"),
                   json_is_string(u) ? json_string_value(u) : "any unit",
                   json_is_string(m) ? json_string_value(m) : "any",
-                  jstr(g, "doc") ? jstr(g, "doc") : "?",
+                  vj_jstr(g, "doc") ? vj_jstr(g, "doc") : "?",
                   nd ? "; same value: " : "", nd ? nd : "");
         if (hit) {
             char *hd = describe(hit);
             const char *doc =
-                jstr(json_object_get(hit, "source"), "document_id");
-            if (jstr(g, "doc") && strncmp(doc, jstr(g, "doc"), 3) != 0)
+                vj_jstr(json_object_get(hit, "source"), "document_id");
+            if (vj_jstr(g, "doc") && strncmp(doc, vj_jstr(g, "doc"), 3) != 0)
                 cr_log_warn("gold %s matched in %s, not in %s: %s",
-                            jstr(g, "id"), doc, jstr(g, "doc"), hd);
+                            vj_jstr(g, "id"), doc, vj_jstr(g, "doc"), hd);
             else
-                cr_log_info("gold %s: %s", jstr(g, "id"), hd);
+                cr_log_info("gold %s: %s", vj_jstr(g, "id"), hd);
             free(hd);
         }
         free(nd);
@@ -653,9 +644,10 @@ static const json_t *fact_over(const json_t *all, const char *doc, size_t b,
     json_t *s;
     json_array_foreach(all, i, s) {
         const json_t *src = json_object_get(s, "source");
-        if (strcmp(jstr(src, "document_id"), doc) != 0)
+        if (strcmp(vj_jstr(src, "document_id"), doc) != 0)
             continue;
-        if ((size_t)jint(src, "start") < e && b < (size_t)jint(src, "end"))
+        if ((size_t)vj_jint(src, "start") < e &&
+            b < (size_t)vj_jint(src, "end"))
             return s;
     }
     return NULL;
@@ -675,7 +667,7 @@ static size_t expect_none_after(const json_t *all, const char *needle,
                                 size_t skip, size_t len, const char *why) {
     size_t count = 0;
     for (size_t di = 0; di < 5; di++) {
-        const char *text = jstr(doc_by_id(vj_ids[di]), "text");
+        const char *text = vj_jstr(doc_by_id(vj_ids[di]), "text");
         for (const char *p = strstr(text, needle); p;
              p = strstr(p + 1, needle)) {
             size_t b = (size_t)(p - text) + skip, e = b + len;
@@ -708,7 +700,7 @@ Test(statistics, dates_and_years_are_not_statistics) {
     for (size_t h = 0; heads[h]; h++) {
         /* only date-like runs: 4-digit years or d/m forms */
         for (size_t di = 0; di < 5; di++) {
-            const char *text = jstr(doc_by_id(vj_ids[di]), "text");
+            const char *text = vj_jstr(doc_by_id(vj_ids[di]), "text");
             size_t hl = strlen(heads[h]);
             for (const char *p = strstr(text, heads[h]); p;
                  p = strstr(p + 1, heads[h])) {
@@ -739,7 +731,7 @@ Test(statistics, dates_and_years_are_not_statistics) {
     }
     /* and anything written as d/m or m/yyyy */
     for (size_t di = 0; di < 5; di++) {
-        const char *text = jstr(doc_by_id(vj_ids[di]), "text");
+        const char *text = vj_jstr(doc_by_id(vj_ids[di]), "text");
         for (const char *p = strchr(text, '/'); p; p = strchr(p + 1, '/')) {
             if (p == text || !is_digit(p[-1]) || !is_digit(p[1]))
                 continue;
@@ -758,7 +750,7 @@ Test(statistics, dates_and_years_are_not_statistics) {
     size_t i;
     json_t *s;
     json_array_foreach(all, i, s) {
-        const char *quote = jstr(json_object_get(s, "source"), "quote");
+        const char *quote = vj_jstr(json_object_get(s, "source"), "quote");
         size_t k = 0;
         while (is_digit(quote[k]))
             k++;
@@ -823,7 +815,7 @@ Test(statistics, names_with_numbers_are_not_statistics) {
     /* and generally: a number glued to letters (G7, V1, LOTUSat-1giai,
      * CO2) or joined by '+' */
     for (size_t di = 0; di < 5; di++) {
-        const char *text = jstr(doc_by_id(vj_ids[di]), "text");
+        const char *text = vj_jstr(doc_by_id(vj_ids[di]), "text");
         for (size_t b = 0; text[b]; b++) {
             if (!is_digit(text[b]) || (b > 0 && is_digit(text[b - 1])))
                 continue;
@@ -859,7 +851,7 @@ Test(statistics, list_numbering_is_not_statistics) {
     size_t n = 0;
     for (size_t di = 0; di < 5; di++) {
         const json_t *d = doc_by_id(vj_ids[di]);
-        const char *text = jstr(d, "text");
+        const char *text = vj_jstr(d, "text");
         /* "(1)" anywhere */
         for (const char *p = strchr(text, '('); p; p = strchr(p + 1, '(')) {
             size_t k = 1;
@@ -881,7 +873,7 @@ Test(statistics, list_numbering_is_not_statistics) {
         size_t i;
         json_t *p;
         json_array_foreach(json_object_get(d, "paragraphs"), i, p) {
-            size_t b = (size_t)jint(p, "start"), k = 0;
+            size_t b = (size_t)vj_jint(p, "start"), k = 0;
             while (is_digit(text[b + k]))
                 k++;
             if (k == 0 || (text[b + k] != '.' && text[b + k] != ')') ||
@@ -906,7 +898,7 @@ Test(statistics, nothing_from_stripped_boilerplate) {
     /* The tail of article 003 (related articles: "EC đang đề xuất huy động
      * 800 triệu Euro…") is stripped. */
     json_t *all = all_stats();
-    const char *text3 = jstr(doc_by_id(DOC003), "text");
+    const char *text3 = vj_jstr(doc_by_id(DOC003), "text");
     cr_expect(strstr(text3, "800 triệu Euro") == NULL,
               "article 003's text still holds its stripped tail");
     size_t t3 = strlen(text3);
@@ -915,20 +907,20 @@ Test(statistics, nothing_from_stripped_boilerplate) {
     json_array_foreach(all, i, s) {
         const json_t *src = json_object_get(s, "source");
         char *d = describe(s);
-        cr_expect(strstr(jstr(src, "quote"), "800 triệu") == NULL &&
-                      strstr(jstr(s, "text"), "Euro") == NULL,
+        cr_expect(strstr(vj_jstr(src, "quote"), "800 triệu") == NULL &&
+                      strstr(vj_jstr(s, "text"), "Euro") == NULL,
                   "from the stripped tail: %s", d);
-        cr_expect(!(strcmp(jstr(s, "unit"), "EUR") == 0 &&
+        cr_expect(!(strcmp(vj_jstr(s, "unit"), "EUR") == 0 &&
                     near(jnum(s, "value"), 8e8)),
                   "800 million euros: %s", d);
-        if (strcmp(jstr(src, "document_id"), DOC003) == 0)
-            cr_expect((size_t)jint(src, "end") <= t3,
+        if (strcmp(vj_jstr(src, "document_id"), DOC003) == 0)
+            cr_expect((size_t)vj_jint(src, "end") <= t3,
                       "beyond the text of 003: %s", d);
         free(d);
     }
     /* q finds nothing there either */
-    json_t *j = get_json(S "?q=euro");
-    cr_expect_eq(jint(j, "total"), 0, "q=euro finds statistics");
+    json_t *j = vj_get_json(srv, S "?q=euro");
+    cr_expect_eq(vj_jint(j, "total"), 0, "q=euro finds statistics");
     json_decref(j);
     json_decref(all);
 }
@@ -943,33 +935,34 @@ Test(statistics, change_facts_point_at_their_figures) {
     size_t i, changes = 0;
     json_t *s;
     json_array_foreach(all, i, s) {
-        if (strcmp(jstr(s, "kind"), "change") == 0)
+        if (strcmp(vj_jstr(s, "kind"), "change") == 0)
             changes++;
-        const char *doc = jstr(json_object_get(s, "source"), "document_id");
+        const char *doc = vj_jstr(json_object_get(s, "source"), "document_id");
         if (strcmp(doc, DOC000) == 0 && jnum(s, "value") == 11 &&
-            folded_has(jstr(s, "text"), "tang 11%"))
+            folded_has(vj_jstr(s, "text"), "tang 11%"))
             chg = s;
     }
     cr_log_info("%zu change facts", changes);
     cr_assert(chg != NULL, "no fact for \"tăng 11%%\" in %s", DOC000);
     char *d = describe(chg);
-    cr_expect_str_eq(jstr(chg, "kind"), "change", "%s: kind", d);
-    cr_expect_str_eq(jstr(chg, "unit"), "%", "%s: unit", d);
-    cr_expect_str_eq(jstr(chg, "metric"), "trade", "%s: metric", d);
-    const char *of = jstr(chg, "change_of");
+    cr_expect_str_eq(vj_jstr(chg, "kind"), "change", "%s: kind", d);
+    cr_expect_str_eq(vj_jstr(chg, "unit"), "%", "%s: unit", d);
+    cr_expect_str_eq(vj_jstr(chg, "metric"), "trade", "%s: metric", d);
+    const char *of = vj_jstr(chg, "change_of");
     cr_assert(of != NULL, "%s: no change_of", d);
     const json_t *fig = find_id(all, of);
     cr_assert(fig != NULL, "%s: change_of %s is not listed", d, of);
     char *fd = describe(fig);
     cr_expect(near(jnum(fig, "value"), 42.5e9) &&
-                  strcmp(jstr(fig, "unit"), "USD") == 0,
+                  strcmp(vj_jstr(fig, "unit"), "USD") == 0,
               "%s qualifies %s, not 42,5 tỷ USD", d, fd);
     const json_t *fc = json_object_get(fig, "change");
     cr_assert(json_is_object(fc), "%s: no change object", fd);
-    cr_expect_str_eq(jstr(fc, "id"), jstr(chg, "id"), "%s: change.id", fd);
-    cr_expect(jnum(fc, "value") == 11 && strcmp(jstr(fc, "unit"), "%") == 0,
+    cr_expect_str_eq(vj_jstr(fc, "id"), vj_jstr(chg, "id"), "%s: change.id",
+                     fd);
+    cr_expect(jnum(fc, "value") == 11 && strcmp(vj_jstr(fc, "unit"), "%") == 0,
               "%s: change %g %s, expected +11 %%", fd, jnum(fc, "value"),
-              jstr(fc, "unit"));
+              vj_jstr(fc, "unit"));
     /* the same period as its figure (tháng 1-10 năm nay = 2025-01..2025-10)
      */
     cr_expect(json_equal(json_object_get(chg, "period"),
@@ -977,8 +970,8 @@ Test(statistics, change_facts_point_at_their_figures) {
               "%s: period differs from its figure's", d);
     json_t *per = json_object_get(fig, "period");
     cr_expect(json_is_object(per) &&
-                  strcmp(jstr(per, "start"), "2025-01") == 0 &&
-                  strcmp(jstr(per, "end"), "2025-10") == 0,
+                  strcmp(vj_jstr(per, "start"), "2025-01") == 0 &&
+                  strcmp(vj_jstr(per, "end"), "2025-10") == 0,
               "%s: period is not 2025-01..2025-10", fd);
     free(fd);
     free(d);
@@ -999,7 +992,7 @@ Test(statistics, bracketed_conversions) {
     size_t brackets = 0, i;
     json_t *s;
     for (size_t di = 0; di < 5; di++) {
-        const char *text = jstr(doc_by_id(vj_ids[di]), "text");
+        const char *text = vj_jstr(doc_by_id(vj_ids[di]), "text");
         for (const char *p = strchr(text, '('); p; p = strchr(p + 1, '(')) {
             const char *close = strchr(p, ')');
             if (!close || close - p > 40 || !is_digit(p[1]))
@@ -1017,9 +1010,9 @@ Test(statistics, bracketed_conversions) {
             const json_t *hit = NULL;
             json_array_foreach(all, i, s) {
                 const json_t *src = json_object_get(s, "source");
-                if (strcmp(jstr(src, "document_id"), vj_ids[di]) == 0 &&
-                    (size_t)jint(src, "end") <= at &&
-                    (size_t)jint(src, "end") + 2 >= at)
+                if (strcmp(vj_jstr(src, "document_id"), vj_ids[di]) == 0 &&
+                    (size_t)vj_jint(src, "end") <= at &&
+                    (size_t)vj_jint(src, "end") + 2 >= at)
                     hit = s;
             }
             cr_expect(hit && json_is_array(json_object_get(hit, "converted")),
@@ -1039,7 +1032,7 @@ Test(statistics, bracketed_conversions) {
             continue;
         with++;
         char *d = describe(s);
-        cr_expect(json_array_size(c) > 0 && folded_has(jstr(s, "text"), "("),
+        cr_expect(json_array_size(c) > 0 && folded_has(vj_jstr(s, "text"), "("),
                   "%s: converted without a bracket in its sentence", d);
         free(d);
     }
@@ -1088,16 +1081,16 @@ static void expect_exact(const json_t *all, const char *query, pred_t ok,
 }
 
 static int has_metric(const json_t *s, const void *m) {
-    return strcmp(jstr(s, "metric"), m) == 0;
+    return strcmp(vj_jstr(s, "metric"), m) == 0;
 }
 static int has_unit(const json_t *s, const void *u) {
-    return strcmp(jstr(s, "unit"), u) == 0;
+    return strcmp(vj_jstr(s, "unit"), u) == 0;
 }
 static int in_doc(const json_t *s, const void *d) {
-    return strcmp(jstr(json_object_get(s, "source"), "document_id"), d) == 0;
+    return strcmp(vj_jstr(json_object_get(s, "source"), "document_id"), d) == 0;
 }
 static int text_has(const json_t *s, const void *w) {
-    return folded_has(jstr(s, "text"), w);
+    return folded_has(vj_jstr(s, "text"), w);
 }
 static int any(const json_t *s, const void *arg) {
     (void)s;
@@ -1134,7 +1127,7 @@ static int usd_trade_2022(const json_t *s, const void *arg) {
     (void)arg;
     static const range_t r = {"2022-01-01", "9999-12-31"};
     return has_unit(s, "USD") && period_overlaps(s, r.lo, r.hi) &&
-           folded_has(jstr(s, "text"), "kim ngach");
+           folded_has(vj_jstr(s, "text"), "kim ngach");
 }
 
 Test(statistics, period_filters_overlap_and_leave_out_undated) {
@@ -1155,7 +1148,7 @@ Test(statistics, period_filters_overlap_and_leave_out_undated) {
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         expect_exact(all, cases[i].q, overlaps, &cases[i].r);
     /* the 2022 trade figures of article 004 are there */
-    json_t *j = get_json(S "?from=2022&to=2022&unit=USD&limit=100");
+    json_t *j = vj_get_json(srv, S "?from=2022&to=2022&unit=USD&limit=100");
     size_t n = json_array_size(json_object_get(j, "items"));
     cr_expect_geq(n, 2, "from=2022&to=2022&unit=USD: %zu facts", n);
     json_decref(j);
@@ -1164,8 +1157,8 @@ Test(statistics, period_filters_overlap_and_leave_out_undated) {
     json_t *s;
     json_array_foreach(all, i, s) dated +=
         json_is_object(json_object_get(s, "period"));
-    j = get_json(S "?from=1900&to=2100&limit=1");
-    cr_expect_eq((size_t)jint(j, "total"), dated);
+    j = vj_get_json(srv, S "?from=1900&to=2100&limit=1");
+    cr_expect_eq((size_t)vj_jint(j, "total"), dated);
     json_decref(j);
     expect_exact(all, "unit=USD&from=2022&q=kim%20ngach", usd_trade_2022, NULL);
     json_decref(all);
@@ -1205,16 +1198,16 @@ Test(statistics, sort_by_value_and_period) {
     for (i = 1; i < n; i++) {
         const json_t *a = json_array_get(va, i - 1), *b = json_array_get(va, i);
         double x = jnum(a, "value"), y = jnum(b, "value");
-        cr_expect(x < y || (x == y && index_of(all, jstr(a, "id")) <
-                                          index_of(all, jstr(b, "id"))),
-                  "sort=value: %s (%g) before %s (%g)", jstr(a, "id"), x,
-                  jstr(b, "id"), y);
+        cr_expect(x < y || (x == y && index_of(all, vj_jstr(a, "id")) <
+                                          index_of(all, vj_jstr(b, "id"))),
+                  "sort=value: %s (%g) before %s (%g)", vj_jstr(a, "id"), x,
+                  vj_jstr(b, "id"), y);
         /* desc is asc reversed */
-        cr_expect_str_eq(jstr(json_array_get(vd, n - i), "id"),
-                         jstr(json_array_get(va, i - 1), "id"),
+        cr_expect_str_eq(vj_jstr(json_array_get(vd, n - i), "id"),
+                         vj_jstr(json_array_get(va, i - 1), "id"),
                          "sort=value&order=desc is not sort=value reversed");
-        cr_expect_str_eq(jstr(json_array_get(od, n - i), "id"),
-                         jstr(json_array_get(all, i - 1), "id"),
+        cr_expect_str_eq(vj_jstr(json_array_get(od, n - i), "id"),
+                         vj_jstr(json_array_get(all, i - 1), "id"),
                          "order=desc is not corpus order reversed");
     }
     const json_t *lists[] = {pa, pd};
@@ -1232,7 +1225,7 @@ Test(statistics, sort_by_value_and_period) {
             cr_expect(!undated,
                       "sort=period%s: %s (dated) after an undated "
                       "fact",
-                      l ? "&order=desc" : "", jstr(s, "id"));
+                      l ? "&order=desc" : "", vj_jstr(s, "id"));
             if (*prev)
                 cr_expect(l ? strcmp(prev, k) >= 0 : strcmp(prev, k) <= 0,
                           "sort=period%s: %s before %s", l ? "&order=desc" : "",
@@ -1241,15 +1234,15 @@ Test(statistics, sort_by_value_and_period) {
         }
     }
     /* the largest USD figure first */
-    json_t *top = get_json(S "?sort=value&order=desc&unit=USD&limit=1");
+    json_t *top = vj_get_json(srv, S "?sort=value&order=desc&unit=USD&limit=1");
     json_t *first = json_array_get(json_object_get(top, "items"), 0);
     cr_assert(first, "no USD figure");
     json_t *s;
     json_array_foreach(all, i, s) {
-        if (strcmp(jstr(s, "unit"), "USD") == 0)
+        if (strcmp(vj_jstr(s, "unit"), "USD") == 0)
             cr_expect(jnum(s, "value") <= jnum(first, "value"),
                       "%s is larger than the first of sort=value&order=desc",
-                      jstr(s, "id"));
+                      vj_jstr(s, "id"));
     }
     json_decref(top);
     json_decref(va);
@@ -1265,7 +1258,7 @@ static void expect_series(const json_t *all, const char *query, pred_t ok,
                           const void *arg) {
     char *path =
         vj_fmt(S "?group=metric%s%s&limit=100", *query ? "&" : "", query);
-    json_t *j = get_json(path);
+    json_t *j = vj_get_json(srv, path);
     json_t *series = json_object_get(j, "items");
     size_t want_series = 0;
     int prev_metric = -1;
@@ -1276,21 +1269,21 @@ static void expect_series(const json_t *all, const char *query, pred_t ok,
             has_metric(s, metrics[m]) && ok(s, arg);
         want_series += c > 0;
     }
-    cr_expect_eq((size_t)jint(j, "total"), want_series,
-                 "%s: total %lld, expected %zu series", path, jint(j, "total"),
-                 want_series);
+    cr_expect_eq((size_t)vj_jint(j, "total"), want_series,
+                 "%s: total %lld, expected %zu series", path,
+                 vj_jint(j, "total"), want_series);
     cr_expect_eq(json_array_size(series), want_series, "%s: %zu series", path,
                  json_array_size(series));
     size_t gi;
     json_t *g;
     json_array_foreach(series, gi, g) {
-        const char *metric = jstr(g, "metric");
+        const char *metric = vj_jstr(g, "metric");
         int mi = list_index(metric, metrics);
         cr_expect(mi > prev_metric, "%s: series %s out of metric order", path,
                   metric);
         prev_metric = mi;
         json_t *items = json_object_get(g, "items");
-        cr_expect_eq(jint(g, "count"), (long long)json_array_size(items),
+        cr_expect_eq(vj_jint(g, "count"), (long long)json_array_size(items),
                      "%s: %s count", path, metric);
         /* the same facts as the flat list, ordered by period, ties in
          * corpus order, undated last */
@@ -1306,22 +1299,22 @@ static void expect_series(const json_t *all, const char *query, pred_t ok,
         long prev_pos = -1;
         int undated = 0;
         json_array_foreach(items, i, s) {
-            const json_t *flat = find_id(all, jstr(s, "id"));
+            const json_t *flat = find_id(all, vj_jstr(s, "id"));
             cr_expect(flat && json_equal(s, flat) && ok(s, arg) &&
                           has_metric(s, metric),
                       "%s: %s in series %s differs from the flat list", path,
-                      jstr(s, "id"), metric);
+                      vj_jstr(s, "id"), metric);
             char k[11];
             period_key(s, k);
-            long pos = index_of(all, jstr(s, "id"));
+            long pos = index_of(all, vj_jstr(s, "id"));
             if (!*k) {
                 cr_expect(!undated || pos > prev_pos,
                           "%s: undated %s out of corpus order", path,
-                          jstr(s, "id"));
+                          vj_jstr(s, "id"));
                 undated = 1;
             } else {
                 cr_expect(!undated, "%s: %s dated after an undated fact", path,
-                          jstr(s, "id"));
+                          vj_jstr(s, "id"));
                 cr_expect(strcmp(prev, k) <= 0, "%s: %s: %s before %s", path,
                           metric, prev, k);
                 if (i > 0 &&
@@ -1330,7 +1323,7 @@ static void expect_series(const json_t *all, const char *query, pred_t ok,
                                                "period")))
                     cr_expect(pos > prev_pos,
                               "%s: %s: same period, out of corpus order", path,
-                              jstr(s, "id"));
+                              vj_jstr(s, "id"));
                 memcpy(prev, k, sizeof prev);
             }
             prev_pos = pos;
@@ -1352,22 +1345,23 @@ Test(statistics, group_metric_series_by_period) {
     expect_series(all, q, in_doc, DOC000);
     free(q);
     /* the trade series: 2022 before 2025 */
-    json_t *t = get_json(S "?group=metric&metric=trade");
+    json_t *t = vj_get_json(srv, S "?group=metric&metric=trade");
     json_t *g = json_array_get(json_object_get(t, "items"), 0);
     cr_assert(g, "no trade series");
-    cr_expect_str_eq(jstr(g, "metric"), "trade");
+    cr_expect_str_eq(vj_jstr(g, "metric"), "trade");
     json_t *first = json_array_get(json_object_get(g, "items"), 0);
     cr_expect(json_is_object(json_object_get(first, "period")) &&
-                  strncmp(jstr(json_object_get(first, "period"), "start"),
+                  strncmp(vj_jstr(json_object_get(first, "period"), "start"),
                           "2022", 4) == 0,
-              "the trade series does not start in 2022: %s", jstr(first, "id"));
+              "the trade series does not start in 2022: %s",
+              vj_jstr(first, "id"));
     json_decref(t);
     /* paging counts series */
-    json_t *whole = get_json(S "?group=metric&limit=100");
-    json_t *page = get_json(S "?group=metric&limit=2&offset=1");
-    cr_expect_eq(jint(page, "total"), jint(whole, "total"));
-    cr_expect_eq(jint(page, "limit"), 2);
-    cr_expect_eq(jint(page, "offset"), 1);
+    json_t *whole = vj_get_json(srv, S "?group=metric&limit=100");
+    json_t *page = vj_get_json(srv, S "?group=metric&limit=2&offset=1");
+    cr_expect_eq(vj_jint(page, "total"), vj_jint(whole, "total"));
+    cr_expect_eq(vj_jint(page, "limit"), 2);
+    cr_expect_eq(vj_jint(page, "offset"), 1);
     for (size_t i = 0; i < 2; i++)
         cr_expect(
             json_equal(json_array_get(json_object_get(page, "items"), i),
@@ -1376,8 +1370,9 @@ Test(statistics, group_metric_series_by_period) {
     json_decref(page);
     json_decref(whole);
     /* nothing matching: an empty page */
-    json_t *none = get_json(S "?group=metric&metric=loan&from=1800&to=1800");
-    cr_expect_eq(jint(none, "total"), 0);
+    json_t *none =
+        vj_get_json(srv, S "?group=metric&metric=loan&from=1800&to=1800");
+    cr_expect_eq(vj_jint(none, "total"), 0);
     cr_expect_eq(json_array_size(json_object_get(none, "items")), 0);
     json_decref(none);
     json_decref(all);
@@ -1385,10 +1380,10 @@ Test(statistics, group_metric_series_by_period) {
 
 Test(statistics, paging_slices_the_list) {
     json_t *all = all_stats();
-    json_t *dflt = get_json(S);
-    cr_expect_eq(jint(dflt, "limit"), 20);
-    cr_expect_eq(jint(dflt, "offset"), 0);
-    cr_expect_eq((size_t)jint(dflt, "total"), json_array_size(all));
+    json_t *dflt = vj_get_json(srv, S);
+    cr_expect_eq(vj_jint(dflt, "limit"), 20);
+    cr_expect_eq(vj_jint(dflt, "offset"), 0);
+    cr_expect_eq((size_t)vj_jint(dflt, "total"), json_array_size(all));
     json_t *items = json_object_get(dflt, "items");
     cr_expect_eq(json_array_size(items),
                  json_array_size(all) < 20 ? json_array_size(all) : 20);
@@ -1413,9 +1408,9 @@ Test(statistics, paging_slices_the_list) {
               "Link: %s", link ? link : "(none)");
     json_decref(page);
     vj_resp_free(r);
-    json_t *past = get_json(S "?offset=1000000");
+    json_t *past = vj_get_json(srv, S "?offset=1000000");
     cr_expect_eq(json_array_size(json_object_get(past, "items")), 0);
-    cr_expect_eq((size_t)jint(past, "total"), json_array_size(all));
+    cr_expect_eq((size_t)vj_jint(past, "total"), json_array_size(all));
     json_decref(past);
     json_decref(all);
 }
@@ -1516,8 +1511,8 @@ Test(statistics, etag_304_and_head) {
 
 Test(statistics, stats_counts_agree_with_the_list) {
     json_t *all = all_stats();
-    json_t *st = get_json("/api/v1/stats");
-    cr_expect_eq((size_t)jint(json_object_get(st, "counts"), "statistics"),
+    json_t *st = vj_get_json(srv, "/api/v1/stats");
+    cr_expect_eq((size_t)vj_jint(json_object_get(st, "counts"), "statistics"),
                  json_array_size(all));
     json_t *by = json_object_get(json_object_get(st, "per_type"),
                                  "statistics_by_metric");

@@ -9,7 +9,9 @@
 
 static vj_server_t *srv;
 
-static void start(void) { srv = vj_server_start(VJ_CORPUS, NULL); }
+static void start(void) {
+    srv = vj_server_start(VJ_CORPUS, NULL);
+}
 
 static void stop(void) {
     vj_server_stop(srv);
@@ -18,24 +20,15 @@ static void stop(void) {
 
 TestSuite(stats, .init = start, .fini = stop, .timeout = 120);
 
-static json_t *get_json(const char *path) {
-    vj_resp_t *r = vj_get(srv, path);
-    cr_assert_eq(r->status, 200, "%s answered %ld: %.300s", path, r->status,
-                 r->body);
-    json_t *j = vj_json(r);
-    vj_resp_free(r);
-    return j;
-}
-
 static long long total_of(const char *path) {
-    json_t *j = get_json(path);
+    json_t *j = vj_get_json(srv, path);
     long long t = json_integer_value(json_object_get(j, "total"));
     json_decref(j);
     return t;
 }
 
 Test(stats, figures_agree_with_the_lists) {
-    json_t *s = get_json("/api/v1/stats");
+    json_t *s = vj_get_json(srv, "/api/v1/stats");
     cr_assert_eq(json_integer_value(json_object_get(s, "documents")), 5);
     json_t *counts = json_object_get(s, "counts");
     cr_assert_eq(json_integer_value(json_object_get(counts, "events")),
@@ -47,7 +40,7 @@ Test(stats, figures_agree_with_the_lists) {
     cr_assert_eq(json_integer_value(json_object_get(counts, "statistics")),
                  total_of("/api/v1/statistics?limit=1"));
     /* words: the sum over the documents list */
-    json_t *docs = get_json("/api/v1/documents?limit=100");
+    json_t *docs = vj_get_json(srv, "/api/v1/documents?limit=100");
     long long words = 0, paragraphs = 0;
     size_t i;
     json_t *d;
@@ -63,8 +56,8 @@ Test(stats, figures_agree_with_the_lists) {
                      "2023-11-26T13:54:00+07:00");
     cr_assert_str_eq(json_string_value(json_object_get(pub, "to")),
                      "2025-11-28");
-    json_t *per_year = json_object_get(json_object_get(s, "per_year"),
-                                       "documents");
+    json_t *per_year =
+        json_object_get(json_object_get(s, "per_year"), "documents");
     cr_assert_eq(json_integer_value(json_object_get(per_year, "2023")), 2);
     cr_assert_eq(json_integer_value(json_object_get(per_year, "2025")), 3);
     json_decref(docs);
@@ -72,7 +65,7 @@ Test(stats, figures_agree_with_the_lists) {
 }
 
 Test(stats, top_terms_skip_stop_words) {
-    json_t *s = get_json("/api/v1/stats?top=30");
+    json_t *s = vj_get_json(srv, "/api/v1/stats?top=30");
     json_t *terms = json_object_get(s, "top_terms");
     json_t *syl = json_object_get(terms, "syllables");
     json_t *words = json_object_get(terms, "words");
@@ -94,8 +87,7 @@ Test(stats, top_terms_skip_stop_words) {
     }
     json_array_foreach(words, i, t) {
         const char *term = json_string_value(json_object_get(t, "term"));
-        cr_assert(strchr(term, ' ') != NULL, "'%s' is not two syllables",
-                  term);
+        cr_assert(strchr(term, ' ') != NULL, "'%s' is not two syllables", term);
         viet_nam |= strcmp(term, "việt nam") == 0;
     }
     cr_assert(viet_nam, "'việt nam' is not among the top two-syllable words");

@@ -29,70 +29,11 @@ TestSuite(entities, .init = start, .fini = stop, .timeout = 180);
 
 /* --- Helpers ---------------------------------------------------------- */
 
-static json_t *get_json(const char *path) {
-    vj_resp_t *r = vj_get(srv, path);
-    cr_assert_eq(r->status, 200, "%s answered %ld: %.300s", path, r->status,
-                 r->body);
-    json_t *j = vj_json(r);
-    vj_resp_free(r);
-    return j;
-}
-
-static const char *jstr(const json_t *o, const char *k) {
-    return json_string_value(json_object_get(o, k));
-}
-
-static long long jint(const json_t *o, const char *k) {
-    json_t *v = json_object_get(o, k);
-    cr_assert(json_is_integer(v), "\"%s\" is not an integer", k);
-    return json_integer_value(v);
-}
-
-/* Every item of a list endpoint (path has a query, or not), following
- * offset pages of 100. A new array. */
-static json_t *get_all(const char *path) {
-    json_t *all = json_array();
-    const char *sep = strchr(path, '?') ? "&" : "?";
-    for (long off = 0;; off += 100) {
-        char *p = vj_fmt("%s%slimit=100&offset=%ld", path, sep, off);
-        json_t *j = get_json(p);
-        free(p);
-        json_t *items = json_object_get(j, "items");
-        cr_assert(json_is_array(items), "%s: no items", path);
-        json_array_extend(all, items);
-        long long total = jint(j, "total");
-        json_decref(j);
-        if (off + 100 >= total)
-            break;
-    }
-    return all;
-}
-
 /* Folds as tests/gold/sample.json says: NFD, combining marks stripped,
  * đ -> d, lower case. A new string. */
-static char *fold(const char *s) {
-    utf8proc_uint8_t *out = NULL;
-    utf8proc_ssize_t n =
-        utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
-                     UTF8PROC_NULLTERM | UTF8PROC_DECOMPOSE |
-                         UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
-    cr_assert(n >= 0, "utf8proc_map failed on %s", s);
-    /* đ (U+0111, also what Đ folds to) is two bytes: c4 91 */
-    char *o = (char *)out, *w = o;
-    for (const char *r = o; *r;) {
-        if ((unsigned char)r[0] == 0xC4 && (unsigned char)r[1] == 0x91) {
-            *w++ = 'd';
-            r += 2;
-        } else {
-            *w++ = *r++;
-        }
-    }
-    *w = '\0';
-    return o;
-}
 
 static int folded_has(const char *hay, const char *needle) {
-    char *h = fold(hay), *n = fold(needle);
+    char *h = vj_fold(hay), *n = vj_fold(needle);
     int hit = strstr(h, n) != NULL;
     free(h);
     free(n);
@@ -102,12 +43,12 @@ static int folded_has(const char *hay, const char *needle) {
 /* Does the event's title or one of its sources' quotes hold word
  * (folded)? */
 static int event_says(const json_t *ev, const char *word) {
-    if (folded_has(jstr(ev, "title"), word))
+    if (folded_has(vj_jstr(ev, "title"), word))
         return 1;
     size_t i;
     json_t *s;
     json_array_foreach(json_object_get(ev, "sources"), i, s) {
-        if (folded_has(jstr(s, "quote"), word))
+        if (folded_has(vj_jstr(s, "quote"), word))
             return 1;
     }
     return 0;
@@ -128,15 +69,15 @@ static void last_day(const char *iso, char out[11]) {
 
 static json_t *date_of(const json_t *ev) {
     json_t *d = json_object_get(ev, "date");
-    cr_assert(json_is_object(d), "event %s has no date", jstr(ev, "id"));
+    cr_assert(json_is_object(d), "event %s has no date", vj_jstr(ev, "id"));
     return d;
 }
 
 /* Does ev's date range overlap [lo, hi] (days)? */
 static int overlaps(const json_t *ev, const char *lo, const char *hi) {
     char s[11], e[11];
-    first_day(jstr(date_of(ev), "start"), s);
-    last_day(jstr(date_of(ev), "end"), e);
+    first_day(vj_jstr(date_of(ev), "start"), s);
+    last_day(vj_jstr(date_of(ev), "end"), e);
     return strcmp(s, hi) <= 0 && strcmp(e, lo) >= 0;
 }
 
@@ -149,7 +90,7 @@ static const json_t *doc_by_id(const char *id) {
             continue;
         if (!docs[i]) {
             char *p = vj_fmt("/api/v1/documents/%s", id);
-            docs[i] = get_json(p);
+            docs[i] = vj_get_json(srv, p);
             free(p);
         }
         return docs[i];
@@ -162,14 +103,14 @@ static const json_t *doc_by_id(const char *id) {
  * in bytes and in code points, inside its paragraph, and carries the
  * document's title and publication date. */
 static void check_span(const char *what, const json_t *s) {
-    const char *id = jstr(s, "document_id");
+    const char *id = vj_jstr(s, "document_id");
     cr_assert(id, "%s: no document_id", what);
     const json_t *d = doc_by_id(id);
-    const char *text = jstr(d, "text");
+    const char *text = vj_jstr(d, "text");
     size_t tl = json_string_length(json_object_get(d, "text"));
-    long long b = jint(s, "start"), e = jint(s, "end");
-    long long cb = jint(s, "char_start"), ce = jint(s, "char_end");
-    const char *quote = jstr(s, "quote");
+    long long b = vj_jint(s, "start"), e = vj_jint(s, "end");
+    long long cb = vj_jint(s, "char_start"), ce = vj_jint(s, "char_end");
+    const char *quote = vj_jstr(s, "quote");
     cr_assert(quote, "%s: no quote", what);
     cr_assert(b >= 0 && b < e && (size_t)e <= tl,
               "%s: span [%lld,%lld) outside a text of %zu bytes", what, b, e,
@@ -182,12 +123,12 @@ static void check_span(const char *what, const json_t *s) {
                  "%s: char_start %lld is not byte %lld", what, cb, b);
     cr_expect_eq((size_t)(ce - cb), vj_utf8_chars(quote, strlen(quote)),
                  "%s: char_end %lld does not end the quote", what, ce);
-    long long pi = jint(s, "paragraph");
+    long long pi = vj_jint(s, "paragraph");
     json_t *p = json_array_get(json_object_get(d, "paragraphs"), (size_t)pi);
     cr_assert(p, "%s: no paragraph %lld in %s", what, pi, id);
-    cr_expect(b >= jint(p, "start") && e <= jint(p, "end"),
+    cr_expect(b >= vj_jint(p, "start") && e <= vj_jint(p, "end"),
               "%s: [%lld,%lld) is not inside paragraph %lld", what, b, e, pi);
-    cr_expect_str_eq(jstr(s, "document_title"), jstr(d, "title"),
+    cr_expect_str_eq(vj_jstr(s, "document_title"), vj_jstr(d, "title"),
                      "%s: document_title", what);
     cr_expect(json_equal(json_object_get(s, "published"),
                          json_object_get(d, "published")),
@@ -218,49 +159,49 @@ static void expect_date_order(const json_t *items, int desc, const char *what) {
     size_t i;
     json_t *ev;
     json_array_foreach(items, i, ev) {
-        first_day(jstr(date_of(ev), "start"), cur);
+        first_day(vj_jstr(date_of(ev), "start"), cur);
         if (i > 0)
             cr_expect(desc ? strcmp(prev, cur) >= 0 : strcmp(prev, cur) <= 0,
                       "%s: item %zu (%s, %s) out of %s order after %s", what, i,
-                      jstr(ev, "id"), cur, desc ? "desc" : "asc", prev);
+                      vj_jstr(ev, "id"), cur, desc ? "desc" : "asc", prev);
         memcpy(prev, cur, sizeof prev);
     }
 }
 
 Test(timeline, ordered_by_date) {
-    json_t *asc = get_all("/api/v1/timeline");
+    json_t *asc = vj_get_all(srv, "/api/v1/timeline");
     cr_assert_gt(json_array_size(asc), 0, "the corpus yields no events");
     cr_log_info("the corpus yields %zu events", json_array_size(asc));
     expect_date_order(asc, 0, "asc");
-    json_t *asc2 = get_all("/api/v1/timeline?order=asc");
+    json_t *asc2 = vj_get_all(srv, "/api/v1/timeline?order=asc");
     cr_expect(json_equal(asc, asc2), "order=asc is not the default order");
-    json_t *desc = get_all("/api/v1/timeline?order=desc");
+    json_t *desc = vj_get_all(srv, "/api/v1/timeline?order=desc");
     expect_date_order(desc, 1, "desc");
     cr_assert_eq(json_array_size(desc), json_array_size(asc));
     size_t n = json_array_size(asc);
     for (size_t i = 0; i < n; i++)
-        cr_expect_str_eq(jstr(json_array_get(desc, i), "id"),
-                         jstr(json_array_get(asc, n - 1 - i), "id"),
+        cr_expect_str_eq(vj_jstr(json_array_get(desc, i), "id"),
+                         vj_jstr(json_array_get(asc, n - 1 - i), "id"),
                          "order=desc is not the asc list reversed at %zu", i);
     /* ids are unique */
     for (size_t i = 0; i < n; i++)
         for (size_t k = i + 1; k < n; k++)
-            cr_expect(strcmp(jstr(json_array_get(asc, i), "id"),
-                             jstr(json_array_get(asc, k), "id")) != 0,
-                      "id %s twice", jstr(json_array_get(asc, i), "id"));
+            cr_expect(strcmp(vj_jstr(json_array_get(asc, i), "id"),
+                             vj_jstr(json_array_get(asc, k), "id")) != 0,
+                      "id %s twice", vj_jstr(json_array_get(asc, i), "id"));
     json_decref(asc);
     json_decref(asc2);
     json_decref(desc);
 }
 
 Test(timeline, paging) {
-    json_t *all = get_all("/api/v1/timeline");
-    json_t *j = get_json("/api/v1/timeline");
-    cr_expect_eq(jint(j, "limit"), 20);
-    cr_expect_eq(jint(j, "offset"), 0);
-    cr_expect_eq(jint(j, "total"), (long long)json_array_size(all));
+    json_t *all = vj_get_all(srv, "/api/v1/timeline");
+    json_t *j = vj_get_json(srv, "/api/v1/timeline");
+    cr_expect_eq(vj_jint(j, "limit"), 20);
+    cr_expect_eq(vj_jint(j, "offset"), 0);
+    cr_expect_eq(vj_jint(j, "total"), (long long)json_array_size(all));
     json_decref(j);
-    j = get_json("/api/v1/timeline?limit=2&offset=1");
+    j = vj_get_json(srv, "/api/v1/timeline?limit=2&offset=1");
     json_t *items = json_object_get(j, "items");
     cr_expect_eq(json_array_size(items),
                  json_array_size(all) >= 3 ? 2 : json_array_size(all) - 1);
@@ -292,26 +233,26 @@ static int is_type_name(const char *t) {
 }
 
 Test(timeline, item_fields_and_source_offsets) {
-    json_t *all = get_all("/api/v1/timeline");
+    json_t *all = vj_get_all(srv, "/api/v1/timeline");
     size_t i;
     json_t *ev;
     json_array_foreach(all, i, ev) {
-        const char *id = jstr(ev, "id");
+        const char *id = vj_jstr(ev, "id");
         cr_assert(id && *id, "item %zu has no id", i);
-        cr_expect(is_type_name(jstr(ev, "type")), "%s: type %s", id,
-                  jstr(ev, "type"));
+        cr_expect(is_type_name(vj_jstr(ev, "type")), "%s: type %s", id,
+                  vj_jstr(ev, "type"));
         cr_expect(json_is_boolean(json_object_get(ev, "planned")),
                   "%s: planned", id);
-        const char *title = jstr(ev, "title");
+        const char *title = vj_jstr(ev, "title");
         cr_expect(title && *title, "%s: no title", id);
         json_t *d = date_of(ev);
-        const char *prec = jstr(d, "precision");
+        const char *prec = vj_jstr(d, "precision");
         cr_expect(prec && strstr("day week month quarter year", prec),
                   "%s: precision %s", id, prec);
-        cr_expect(strcmp(jstr(d, "start"), jstr(d, "end")) <= 0 ||
-                      strlen(jstr(d, "start")) != strlen(jstr(d, "end")),
-                  "%s: start %s after end %s", id, jstr(d, "start"),
-                  jstr(d, "end"));
+        cr_expect(strcmp(vj_jstr(d, "start"), vj_jstr(d, "end")) <= 0 ||
+                      strlen(vj_jstr(d, "start")) != strlen(vj_jstr(d, "end")),
+                  "%s: start %s after end %s", id, vj_jstr(d, "start"),
+                  vj_jstr(d, "end"));
         cr_expect(json_is_array(json_object_get(ev, "actors")) &&
                       json_is_array(json_object_get(ev, "places")),
                   "%s: actors, places", id);
@@ -333,12 +274,12 @@ Test(timeline, item_fields_and_source_offsets) {
 }
 
 Test(timeline, detail_round_trips) {
-    json_t *all = get_all("/api/v1/timeline");
+    json_t *all = vj_get_all(srv, "/api/v1/timeline");
     size_t i;
     json_t *ev;
     json_array_foreach(all, i, ev) {
-        char *p = vj_fmt("/api/v1/timeline/%s", jstr(ev, "id"));
-        json_t *one = get_json(p);
+        char *p = vj_fmt("/api/v1/timeline/%s", vj_jstr(ev, "id"));
+        json_t *one = vj_get_json(srv, p);
         cr_expect(json_equal(one, ev), "%s differs from its list item", p);
         json_decref(one);
         free(p);
@@ -364,14 +305,14 @@ static int in_range(const json_t *ev, const void *arg) {
 static void expect_range(const json_t *all, const char *query, const char *lo,
                          const char *hi) {
     char *p = vj_fmt("/api/v1/timeline?%s", query);
-    json_t *got = get_all(p);
+    json_t *got = vj_get_all(srv, p);
     range_t r = {lo, hi};
     size_t i;
     json_t *ev;
     json_array_foreach(got, i, ev) {
         cr_expect(in_range(ev, &r), "%s: %s (%s..%s) does not overlap %s..%s",
-                  p, jstr(ev, "id"), jstr(date_of(ev), "start"),
-                  jstr(date_of(ev), "end"), lo, hi);
+                  p, vj_jstr(ev, "id"), vj_jstr(date_of(ev), "start"),
+                  vj_jstr(date_of(ev), "end"), lo, hi);
     }
     cr_expect_eq(json_array_size(got), count_if(all, in_range, &r),
                  "%s: %zu events, but %zu of the full list overlap %s..%s", p,
@@ -381,7 +322,7 @@ static void expect_range(const json_t *all, const char *query, const char *lo,
 }
 
 Test(timeline, from_to_overlap) {
-    json_t *all = get_all("/api/v1/timeline");
+    json_t *all = vj_get_all(srv, "/api/v1/timeline");
     expect_range(all, "from=2025-04&to=2025-04", "2025-04-01", "2025-04-30");
     expect_range(all, "from=2025&to=2025", "2025-01-01", "2025-12-31");
     expect_range(all, "from=2025-04-28&to=2025-04-28", "2025-04-28",
@@ -390,12 +331,12 @@ Test(timeline, from_to_overlap) {
     expect_range(all, "to=2000", "0000-01-01", "2000-12-31");
     expect_range(all, "from=2024-02&to=2024-02-29", "2024-02-01", "2024-02-29");
     /* April 2025 holds the Ishiba visit, dated in April 2025 */
-    json_t *apr = get_all("/api/v1/timeline?from=2025-04&to=2025-04");
+    json_t *apr = vj_get_all(srv, "/api/v1/timeline?from=2025-04&to=2025-04");
     int visit = 0;
     size_t i;
     json_t *ev;
     json_array_foreach(apr, i, ev) {
-        if (strncmp(jstr(date_of(ev), "start"), "2025-04", 7) == 0 &&
+        if (strncmp(vj_jstr(date_of(ev), "start"), "2025-04", 7) == 0 &&
             event_says(ev, "Ishiba"))
             visit = 1;
     }
@@ -408,7 +349,7 @@ Test(timeline, from_to_overlap) {
 static int has_type(const json_t *ev, const void *arg) {
     const char *const *types = arg;
     for (size_t i = 0; types[i]; i++)
-        if (strcmp(jstr(ev, "type"), types[i]) == 0)
+        if (strcmp(vj_jstr(ev, "type"), types[i]) == 0)
             return 1;
     return 0;
 }
@@ -416,12 +357,12 @@ static int has_type(const json_t *ev, const void *arg) {
 static void expect_types(const json_t *all, const char *query,
                          const char *const *types) {
     char *p = vj_fmt("/api/v1/timeline?type=%s", query);
-    json_t *got = get_all(p);
+    json_t *got = vj_get_all(srv, p);
     size_t i;
     json_t *ev;
     json_array_foreach(got, i, ev) {
-        cr_expect(has_type(ev, types), "%s: %s is a %s", p, jstr(ev, "id"),
-                  jstr(ev, "type"));
+        cr_expect(has_type(ev, types), "%s: %s is a %s", p, vj_jstr(ev, "id"),
+                  vj_jstr(ev, "type"));
     }
     cr_expect_eq(json_array_size(got), count_if(all, has_type, types),
                  "%s: %zu events, the full list has %zu", p,
@@ -431,14 +372,14 @@ static void expect_types(const json_t *all, const char *query,
 }
 
 Test(timeline, type_filter) {
-    json_t *all = get_all("/api/v1/timeline");
+    json_t *all = vj_get_all(srv, "/api/v1/timeline");
     static const char *const visit[] = {"visit", NULL};
     static const char *const vm[] = {"visit", "meeting", "agreement", NULL};
     static const char *const target[] = {"target", NULL};
     expect_types(all, "visit", visit);
     expect_types(all, "visit,meeting,agreement", vm);
     expect_types(all, "target", target);
-    json_t *v = get_all("/api/v1/timeline?type=visit");
+    json_t *v = vj_get_all(srv, "/api/v1/timeline?type=visit");
     cr_expect_gt(json_array_size(v), 0, "no visit at all");
     json_decref(v);
     json_decref(all);
@@ -448,22 +389,22 @@ static int from_doc(const json_t *ev, const void *arg) {
     size_t i;
     json_t *s;
     json_array_foreach(json_object_get(ev, "sources"), i, s) {
-        if (strcmp(jstr(s, "document_id"), arg) == 0)
+        if (strcmp(vj_jstr(s, "document_id"), arg) == 0)
             return 1;
     }
     return 0;
 }
 
 Test(timeline, document_filter) {
-    json_t *all = get_all("/api/v1/timeline");
+    json_t *all = vj_get_all(srv, "/api/v1/timeline");
     for (size_t d = 0; d < 5; d++) {
         char *p = vj_fmt("/api/v1/timeline?document=%s", vj_ids[d]);
-        json_t *got = get_all(p);
+        json_t *got = vj_get_all(srv, p);
         size_t i;
         json_t *ev;
         json_array_foreach(got, i, ev) {
             cr_expect(from_doc(ev, vj_ids[d]), "%s: %s has no source in it", p,
-                      jstr(ev, "id"));
+                      vj_jstr(ev, "id"));
         }
         cr_expect_eq(json_array_size(got), count_if(all, from_doc, vj_ids[d]),
                      "%s: %zu events, the full list has %zu", p,
@@ -482,12 +423,12 @@ static int says(const json_t *ev, const void *arg) {
  * word (folded); returns how many. */
 static size_t expect_q(const json_t *all, const char *query, const char *word) {
     char *p = vj_fmt("/api/v1/timeline?q=%s", query);
-    json_t *got = get_all(p);
+    json_t *got = vj_get_all(srv, p);
     size_t i;
     json_t *ev;
     json_array_foreach(got, i, ev) {
         cr_expect(event_says(ev, word), "%s: %s does not say %s", p,
-                  jstr(ev, "id"), word);
+                  vj_jstr(ev, "id"), word);
     }
     size_t n = json_array_size(got);
     cr_expect_eq(n, count_if(all, says, word),
@@ -499,19 +440,19 @@ static size_t expect_q(const json_t *all, const char *query, const char *word) {
 }
 
 Test(timeline, q_accent_insensitive) {
-    json_t *all = get_all("/api/v1/timeline");
+    json_t *all = vj_get_all(srv, "/api/v1/timeline");
     cr_expect_gt(expect_q(all, "ishiba", "ishiba"), 0, "q=ishiba: nothing");
     expect_q(all, "ISHIBA", "ishiba");
     size_t a = expect_q(all, "h%E1%BB%99i%20%C4%91%C3%A0m", "hội đàm");
     size_t b = expect_q(all, "hoi%20dam", "hoi dam");
     cr_expect_eq(a, b, "q=hội đàm %zu events, q=hoi dam %zu", a, b);
     /* q=ishiba finds the April 2025 visit */
-    json_t *got = get_all("/api/v1/timeline?q=ishiba");
+    json_t *got = vj_get_all(srv, "/api/v1/timeline?q=ishiba");
     int visit = 0;
     size_t i;
     json_t *ev;
     json_array_foreach(got, i, ev) {
-        if (strncmp(jstr(date_of(ev), "start"), "2025-04", 7) == 0)
+        if (strncmp(vj_jstr(date_of(ev), "start"), "2025-04", 7) == 0)
             visit = 1;
     }
     cr_expect(visit, "q=ishiba does not find the April 2025 visit");
@@ -520,8 +461,8 @@ Test(timeline, q_accent_insensitive) {
 }
 
 Test(timeline, actor_place_planned) {
-    json_t *all = get_all("/api/v1/timeline");
-    json_t *got = get_all("/api/v1/timeline?actor=ishiba");
+    json_t *all = vj_get_all(srv, "/api/v1/timeline");
+    json_t *got = vj_get_all(srv, "/api/v1/timeline?actor=ishiba");
     size_t i;
     json_t *ev;
     json_array_foreach(got, i, ev) {
@@ -529,9 +470,10 @@ Test(timeline, actor_place_planned) {
         size_t k;
         json_t *a;
         json_array_foreach(json_object_get(ev, "actors"), k, a) {
-            hit |= folded_has(jstr(a, "name"), "ishiba");
+            hit |= folded_has(vj_jstr(a, "name"), "ishiba");
         }
-        cr_expect(hit, "actor=ishiba: %s has no actor Ishiba", jstr(ev, "id"));
+        cr_expect(hit, "actor=ishiba: %s has no actor Ishiba",
+                  vj_jstr(ev, "id"));
     }
     json_decref(got);
     size_t planned = 0, done = 0;
@@ -541,13 +483,13 @@ Test(timeline, actor_place_planned) {
         else
             done++;
     }
-    got = get_all("/api/v1/timeline?planned=true");
+    got = vj_get_all(srv, "/api/v1/timeline?planned=true");
     cr_expect_eq(json_array_size(got), planned);
     json_array_foreach(got, i, ev) {
         cr_expect(json_is_true(json_object_get(ev, "planned")));
     }
     json_decref(got);
-    got = get_all("/api/v1/timeline?planned=false");
+    got = vj_get_all(srv, "/api/v1/timeline?planned=false");
     cr_expect_eq(json_array_size(got), done);
     json_decref(got);
     json_decref(all);
@@ -558,7 +500,7 @@ Test(timeline, actor_place_planned) {
 static void expect_tljs_date(const char *id, const json_t *td, const char *iso,
                              const char *prec) {
     cr_assert(json_is_object(td), "%s: no TimelineJS date", id);
-    cr_expect_eq(jint(td, "year"), strtol(iso, NULL, 10), "%s: year", id);
+    cr_expect_eq(vj_jint(td, "year"), strtol(iso, NULL, 10), "%s: year", id);
     int has_month = strcmp(prec, "year") != 0;
     int has_day = !strcmp(prec, "day") || !strcmp(prec, "week");
     cr_expect_eq(json_object_get(td, "month") != NULL, has_month,
@@ -566,24 +508,26 @@ static void expect_tljs_date(const char *id, const json_t *td, const char *iso,
     cr_expect_eq(json_object_get(td, "day") != NULL, has_day,
                  "%s: day for precision %s", id, prec);
     if (has_month && json_object_get(td, "month"))
-        cr_expect_eq(jint(td, "month"), strtol(iso + 5, NULL, 10), "%s: month",
-                     id);
+        cr_expect_eq(vj_jint(td, "month"), strtol(iso + 5, NULL, 10),
+                     "%s: month", id);
     if (has_day && json_object_get(td, "day"))
-        cr_expect_eq(jint(td, "day"), strtol(iso + 8, NULL, 10), "%s: day", id);
+        cr_expect_eq(vj_jint(td, "day"), strtol(iso + 8, NULL, 10), "%s: day",
+                     id);
 }
 
 Test(timeline, timelinejs_shape) {
-    json_t *all = get_json("/api/v1/timeline?limit=100");
-    json_t *t = get_json("/api/v1/timeline?format=timelinejs&limit=100");
+    json_t *all = vj_get_json(srv, "/api/v1/timeline?limit=100");
+    json_t *t =
+        vj_get_json(srv, "/api/v1/timeline?format=timelinejs&limit=100");
     json_t *title = json_object_get(json_object_get(t, "title"), "text");
-    cr_expect(jstr(title, "headline") && *jstr(title, "headline"),
+    cr_expect(vj_jstr(title, "headline") && *vj_jstr(title, "headline"),
               "no title.text.headline");
     cr_expect(json_is_string(json_object_get(title, "text")),
               "no title.text.text");
     cr_expect(json_object_get(t, "items") == NULL, "timelinejs has items");
-    cr_expect_eq(jint(t, "total"), jint(all, "total"));
-    cr_expect_eq(jint(t, "limit"), 100);
-    cr_expect_eq(jint(t, "offset"), 0);
+    cr_expect_eq(vj_jint(t, "total"), vj_jint(all, "total"));
+    cr_expect_eq(vj_jint(t, "limit"), 100);
+    cr_expect_eq(vj_jint(t, "offset"), 0);
     json_t *evs = json_object_get(t, "events");
     json_t *items = json_object_get(all, "items");
     cr_assert(json_is_array(evs), "no events array");
@@ -592,23 +536,24 @@ Test(timeline, timelinejs_shape) {
     json_t *e;
     json_array_foreach(evs, i, e) {
         json_t *ev = json_array_get(items, i);
-        const char *id = jstr(ev, "id");
-        cr_expect_str_eq(jstr(e, "unique_id"), id, "event %zu", i);
-        cr_expect_str_eq(jstr(e, "group"), jstr(ev, "type"), "%s group", id);
+        const char *id = vj_jstr(ev, "id");
+        cr_expect_str_eq(vj_jstr(e, "unique_id"), id, "event %zu", i);
+        cr_expect_str_eq(vj_jstr(e, "group"), vj_jstr(ev, "type"), "%s group",
+                         id);
         json_t *text = json_object_get(e, "text");
-        cr_expect_str_eq(jstr(text, "headline"), jstr(ev, "title"),
+        cr_expect_str_eq(vj_jstr(text, "headline"), vj_jstr(ev, "title"),
                          "%s headline", id);
         cr_expect_str_eq(
-            jstr(text, "text"),
-            jstr(json_array_get(json_object_get(ev, "sources"), 0), "quote"),
+            vj_jstr(text, "text"),
+            vj_jstr(json_array_get(json_object_get(ev, "sources"), 0), "quote"),
             "%s text is not its first source's quote", id);
         json_t *d = date_of(ev);
-        const char *prec = jstr(d, "precision");
-        expect_tljs_date(id, json_object_get(e, "start_date"), jstr(d, "start"),
-                         prec);
-        if (strcmp(jstr(d, "start"), jstr(d, "end")) != 0)
-            expect_tljs_date(id, json_object_get(e, "end_date"), jstr(d, "end"),
-                             prec);
+        const char *prec = vj_jstr(d, "precision");
+        expect_tljs_date(id, json_object_get(e, "start_date"),
+                         vj_jstr(d, "start"), prec);
+        if (strcmp(vj_jstr(d, "start"), vj_jstr(d, "end")) != 0)
+            expect_tljs_date(id, json_object_get(e, "end_date"),
+                             vj_jstr(d, "end"), prec);
         else
             cr_expect(json_object_get(e, "end_date") == NULL,
                       "%s: end_date for a single point", id);
@@ -616,7 +561,8 @@ Test(timeline, timelinejs_shape) {
     json_decref(t);
     json_decref(all);
     /* paging and filters apply to it too */
-    t = get_json("/api/v1/timeline?format=timelinejs&type=visit&limit=1");
+    t = vj_get_json(srv,
+                    "/api/v1/timeline?format=timelinejs&type=visit&limit=1");
     cr_expect_leq(json_array_size(json_object_get(t, "events")), 1);
     json_decref(t);
 }
@@ -684,19 +630,20 @@ Test(timeline, nothing_from_stripped_boilerplate) {
                                        "Cùng chuyên mục",
                                        "Ý kiến bạn đọc",
                                        NULL};
-    json_t *all = get_all("/api/v1/timeline");
+    json_t *all = vj_get_all(srv, "/api/v1/timeline");
     size_t i;
     json_t *ev;
     json_array_foreach(all, i, ev) {
         for (size_t g = 0; gone[g]; g++) {
-            cr_expect(strstr(jstr(ev, "title"), gone[g]) == NULL,
-                      "event %s title holds \"%s\"", jstr(ev, "id"), gone[g]);
+            cr_expect(strstr(vj_jstr(ev, "title"), gone[g]) == NULL,
+                      "event %s title holds \"%s\"", vj_jstr(ev, "id"),
+                      gone[g]);
             size_t k;
             json_t *s;
             json_array_foreach(json_object_get(ev, "sources"), k, s) {
-                cr_expect(strstr(jstr(s, "quote"), gone[g]) == NULL,
-                          "event %s source %zu quotes \"%s\"", jstr(ev, "id"),
-                          k, gone[g]);
+                cr_expect(strstr(vj_jstr(s, "quote"), gone[g]) == NULL,
+                          "event %s source %zu quotes \"%s\"",
+                          vj_jstr(ev, "id"), k, gone[g]);
             }
         }
     }
@@ -707,8 +654,8 @@ Test(timeline, nothing_from_stripped_boilerplate) {
  * with the gold date and its title or one of its sources' quotes holds one
  * of the keywords (folded). */
 static int gold_matches(const json_t *ev, const json_t *gold) {
-    const char *date = jstr(gold, "date");
-    if (strncmp(jstr(date_of(ev), "start"), date, strlen(date)) != 0)
+    const char *date = vj_jstr(gold, "date");
+    if (strncmp(vj_jstr(date_of(ev), "start"), date, strlen(date)) != 0)
         return 0;
     size_t i;
     json_t *kw;
@@ -726,11 +673,11 @@ Test(timeline, gold_sample_events_found) {
     json_t *events = json_object_get(gold, "events");
     cr_assert(json_is_array(events) && json_array_size(events) > 0,
               "%s has no events", GOLD);
-    json_t *all = get_all("/api/v1/timeline");
+    json_t *all = vj_get_all(srv, "/api/v1/timeline");
     size_t gi, found = 0;
     json_t *g;
     json_array_foreach(events, gi, g) {
-        const char *gid = jstr(g, "id"), *date = jstr(g, "date");
+        const char *gid = vj_jstr(g, "id"), *date = vj_jstr(g, "date");
         cr_assert(gid && date && json_is_array(json_object_get(g, "kw")),
                   "gold event %zu is malformed", gi);
         int hit = 0;
@@ -746,7 +693,7 @@ Test(timeline, gold_sample_events_found) {
         char *kws = json_dumps(json_object_get(g, "kw"),
                                JSON_COMPACT | JSON_ENSURE_ASCII);
         cr_expect(hit, "gold %s (date %s, kw %s, doc %s) not found", gid, date,
-                  kws, jstr(g, "doc") ? jstr(g, "doc") : "?");
+                  kws, vj_jstr(g, "doc") ? vj_jstr(g, "doc") : "?");
         free(kws);
     }
     cr_log_info("gold events found: %zu of %zu", found,
@@ -759,12 +706,13 @@ Test(timeline, gold_sample_events_found) {
  * April 2025 visit of Prime Minister Ishiba, the 24-25 November 2025 local
  * cooperation forum. */
 Test(timeline, one_item_per_real_event) {
-    json_t *v = get_all("/api/v1/timeline?type=visit&from=2025-04&to=2025-04");
+    json_t *v =
+        vj_get_all(srv, "/api/v1/timeline?type=visit&from=2025-04&to=2025-04");
     size_t i;
     json_t *ev;
     json_array_foreach(v, i, ev) {
-        cr_log_info("April 2025 visit %s (%s): %s", jstr(ev, "id"),
-                    jstr(date_of(ev), "start"), jstr(ev, "title"));
+        cr_log_info("April 2025 visit %s (%s): %s", vj_jstr(ev, "id"),
+                    vj_jstr(date_of(ev), "start"), vj_jstr(ev, "title"));
     }
     cr_expect_eq(json_array_size(v), 1,
                  "%zu visit items in April 2025, expected the one visit "
@@ -773,17 +721,17 @@ Test(timeline, one_item_per_real_event) {
     json_t *first = json_array_size(v) == 1 ? json_array_get(v, 0) : NULL;
     if (first) {
         cr_expect(event_says(first, "Ishiba"), "the April visit: %s",
-                  jstr(first, "title"));
-        cr_expect_str_eq(jstr(date_of(first), "start"), "2025-04-27");
-        cr_expect_str_eq(jstr(date_of(first), "end"), "2025-04-29");
+                  vj_jstr(first, "title"));
+        cr_expect_str_eq(vj_jstr(date_of(first), "start"), "2025-04-27");
+        cr_expect_str_eq(vj_jstr(date_of(first), "end"), "2025-04-29");
         cr_expect_geq(json_array_size(json_object_get(first, "sources")), 2,
                       "the April visit has one source");
     }
     json_decref(v);
     /* the plan to hold it (late 2025, planned) stays an item of its own */
-    json_t *f =
-        get_all("/api/v1/timeline?type=forum&from=2025-11-24&to=2025-11-25"
-                "&planned=false");
+    json_t *f = vj_get_all(
+        srv, "/api/v1/timeline?type=forum&from=2025-11-24&to=2025-11-25"
+             "&planned=false");
     size_t forums = 0;
     json_array_foreach(f, i, ev) {
         forums += event_says(ev, "Diễn đàn hợp tác địa phương");
@@ -832,34 +780,35 @@ static const json_t *find_named(const json_t *items, const char *name) {
     size_t i;
     json_t *e;
     json_array_foreach(items, i, e) {
-        if (strcmp(jstr(e, "name"), name) == 0)
+        if (strcmp(vj_jstr(e, "name"), name) == 0)
             return e;
     }
     return NULL;
 }
 
 Test(entities, people_with_roles) {
-    json_t *people = get_all("/api/v1/entities?type=person");
+    json_t *people = vj_get_all(srv, "/api/v1/entities?type=person");
     cr_assert_gt(json_array_size(people), 0, "no people");
     const json_t *t = find_named(people, "Takaichi Sanae");
     cr_assert(t, "Takaichi Sanae is not listed among people");
-    cr_expect_str_eq(jstr(t, "id"), "takaichi-sanae");
+    cr_expect_str_eq(vj_jstr(t, "id"), "takaichi-sanae");
     cr_expect(roles_hold(t, "Thủ tướng"), "Takaichi Sanae: no role Thủ tướng");
-    cr_expect_str_eq(jstr(t, "country"), "JP");
-    cr_expect_gt(jint(t, "mention_count"), 0);
-    json_t *all = get_all("/api/v1/entities");
+    cr_expect_str_eq(vj_jstr(t, "country"), "JP");
+    cr_expect_gt(vj_jint(t, "mention_count"), 0);
+    json_t *all = vj_get_all(srv, "/api/v1/entities");
     size_t i;
     json_t *e;
     long long prev = -1;
     json_array_foreach(all, i, e) {
-        long long n = jint(e, "mention_count");
+        long long n = vj_jint(e, "mention_count");
         cr_expect(prev < 0 || prev >= n, "not most mentioned first at %zu", i);
         prev = n;
-        cr_expect(jint(e, "document_count") >= 1 &&
-                      jint(e, "document_count") <= 5,
-                  "%s: document_count", jstr(e, "id"));
+        cr_expect(vj_jint(e, "document_count") >= 1 &&
+                      vj_jint(e, "document_count") <= 5,
+                  "%s: document_count", vj_jstr(e, "id"));
         cr_expect_leq(json_array_size(json_object_get(e, "mentions")), 5,
-                      "%s: the list gives more than 5 mentions", jstr(e, "id"));
+                      "%s: the list gives more than 5 mentions",
+                      vj_jstr(e, "id"));
     }
     json_decref(all);
     json_decref(people);
@@ -867,17 +816,17 @@ Test(entities, people_with_roles) {
 
 Test(entities, type_filter) {
     static const char *const types[] = {"person", "organization", "place"};
-    json_t *all = get_all("/api/v1/entities");
+    json_t *all = vj_get_all(srv, "/api/v1/entities");
     size_t sum = 0;
     for (size_t t = 0; t < 3; t++) {
         char *p = vj_fmt("/api/v1/entities?type=%s", types[t]);
-        json_t *got = get_all(p);
+        json_t *got = vj_get_all(srv, p);
         cr_expect_gt(json_array_size(got), 0, "%s: none", p);
         size_t i;
         json_t *e;
         json_array_foreach(got, i, e) {
-            cr_expect_str_eq(jstr(e, "type"), types[t], "%s: %s", p,
-                             jstr(e, "id"));
+            cr_expect_str_eq(vj_jstr(e, "type"), types[t], "%s: %s", p,
+                             vj_jstr(e, "id"));
         }
         sum += json_array_size(got);
         json_decref(got);
@@ -894,12 +843,12 @@ Test(entities, q_accent_insensitive) {
                                      "PHAM%20MINH", NULL};
     for (size_t i = 0; qs[i]; i++) {
         char *p = vj_fmt("/api/v1/entities?q=%s", qs[i]);
-        json_t *got = get_all(p);
+        json_t *got = vj_get_all(srv, p);
         const json_t *e = find_named(got, "Phạm Minh Chính");
         cr_expect(e, "%s does not find Phạm Minh Chính", p);
         if (e) {
-            cr_expect_str_eq(jstr(e, "id"), "pham-minh-chinh");
-            cr_expect_str_eq(jstr(e, "type"), "person");
+            cr_expect_str_eq(vj_jstr(e, "id"), "pham-minh-chinh");
+            cr_expect_str_eq(vj_jstr(e, "type"), "person");
         }
         json_decref(got);
         free(p);
@@ -924,7 +873,7 @@ Test(entities, q_accent_insensitive) {
  * hyphens and dashes do not count ("Việt – Nhật" = "Việt-Nhật" = "viet
  * nhat": the matcher takes any dash alike). A new string. */
 static char *squash(const char *s) {
-    char *f = fold(s), *w = f;
+    char *f = vj_fold(s), *w = f;
     for (const char *r = f; *r; r++)
         if ((*r >= 'a' && *r <= 'z') || (*r >= '0' && *r <= '9'))
             *w++ = *r;
@@ -943,7 +892,7 @@ static int squashed_has(const char *hay, const char *needle) {
 /* Is the quote part of the entity's name or of one of its aliases (case,
  * marks, spaces and dashes aside)? */
 static int names_it(const json_t *e, const char *quote) {
-    if (squashed_has(jstr(e, "name"), quote))
+    if (squashed_has(vj_jstr(e, "name"), quote))
         return 1;
     size_t i;
     json_t *a;
@@ -960,31 +909,32 @@ static int names_it(const json_t *e, const char *quote) {
  * the detail. */
 static json_t *check_entity(const char *id) {
     char *p = vj_fmt("/api/v1/entities/%s", id);
-    json_t *e = get_json(p);
-    cr_expect_str_eq(jstr(e, "id"), id);
+    json_t *e = vj_get_json(srv, p);
+    cr_expect_str_eq(vj_jstr(e, "id"), id);
     json_t *ms = json_object_get(e, "mentions");
     cr_assert(json_is_array(ms) && json_array_size(ms) > 0, "%s: no mentions",
               p);
-    cr_expect_eq(jint(e, "mention_count"), (long long)json_array_size(ms),
+    cr_expect_eq(vj_jint(e, "mention_count"), (long long)json_array_size(ms),
                  "%s: mention_count %lld, %zu mentions", p,
-                 jint(e, "mention_count"), json_array_size(ms));
+                 vj_jint(e, "mention_count"), json_array_size(ms));
     size_t i;
     json_t *m;
     json_array_foreach(ms, i, m) {
         char *what = vj_fmt("%s mention %zu", id, i);
         check_span(what, m);
-        cr_expect(names_it(e, jstr(m, "quote")),
+        cr_expect(names_it(e, vj_jstr(m, "quote")),
                   "%s: quote \"%s\" is not its name or an alias", what,
-                  jstr(m, "quote"));
+                  vj_jstr(m, "quote"));
         free(what);
     }
     json_t *evs = json_object_get(e, "events");
     cr_assert(json_is_array(evs), "%s: no events array", p);
     json_t *ev;
     json_array_foreach(evs, i, ev) {
-        char *ep = vj_fmt("/api/v1/timeline/%s", jstr(ev, "id"));
-        json_t *full = get_json(ep);
-        cr_expect_str_eq(jstr(full, "title"), jstr(ev, "title"), "%s", ep);
+        char *ep = vj_fmt("/api/v1/timeline/%s", vj_jstr(ev, "id"));
+        json_t *full = vj_get_json(srv, ep);
+        cr_expect_str_eq(vj_jstr(full, "title"), vj_jstr(ev, "title"), "%s",
+                         ep);
         cr_expect(json_equal(json_object_get(full, "date"),
                              json_object_get(ev, "date")),
                   "%s: date", ep);
@@ -992,13 +942,13 @@ static json_t *check_entity(const char *id) {
         size_t k;
         json_t *a;
         json_array_foreach(json_object_get(full, "actors"), k, a) {
-            in |= strcmp(jstr(a, "id"), id) == 0;
+            in |= strcmp(vj_jstr(a, "id"), id) == 0;
         }
         json_array_foreach(json_object_get(full, "places"), k, a) {
-            in |= strcmp(jstr(a, "id"), id) == 0;
+            in |= strcmp(vj_jstr(a, "id"), id) == 0;
         }
         cr_expect(in, "%s lists event %s, which does not have it", p,
-                  jstr(ev, "id"));
+                  vj_jstr(ev, "id"));
         json_decref(full);
         free(ep);
     }
@@ -1007,18 +957,18 @@ static json_t *check_entity(const char *id) {
 }
 
 Test(entities, detail_mentions_and_events) {
-    json_t *all = get_all("/api/v1/entities");
+    json_t *all = vj_get_all(srv, "/api/v1/entities");
     size_t i;
     json_t *e;
     json_array_foreach(all, i, e) {
-        json_t *d = check_entity(jstr(e, "id"));
+        json_t *d = check_entity(vj_jstr(e, "id"));
         json_decref(d);
     }
     json_t *ish = check_entity("ishiba-shigeru");
     int april = 0;
     json_t *ev;
     json_array_foreach(json_object_get(ish, "events"), i, ev) {
-        april |= strncmp(jstr(date_of(ev), "start"), "2025-04", 7) == 0;
+        april |= strncmp(vj_jstr(date_of(ev), "start"), "2025-04", 7) == 0;
     }
     cr_expect(april, "ishiba-shigeru has no April 2025 event");
     json_decref(ish);
@@ -1030,24 +980,24 @@ Test(entities, detail_mentions_and_events) {
 }
 
 Test(entities, document_filter) {
-    json_t *all = get_all("/api/v1/entities?document="
-                          "001_58805106130a1a09");
+    json_t *all = vj_get_all(srv, "/api/v1/entities?document="
+                                  "001_58805106130a1a09");
     cr_expect_gt(json_array_size(all), 0);
     size_t i;
     json_t *e;
     json_array_foreach(all, i, e) {
-        char *p = vj_fmt("/api/v1/entities/%s", jstr(e, "id"));
-        json_t *d = get_json(p);
+        char *p = vj_fmt("/api/v1/entities/%s", vj_jstr(e, "id"));
+        json_t *d = vj_get_json(srv, p);
         long long in_doc = 0;
         size_t k;
         json_t *m;
         json_array_foreach(json_object_get(d, "mentions"), k, m) {
             in_doc +=
-                strcmp(jstr(m, "document_id"), "001_58805106130a1a09") == 0;
+                strcmp(vj_jstr(m, "document_id"), "001_58805106130a1a09") == 0;
         }
-        cr_expect_eq(jint(e, "mention_count"), in_doc,
+        cr_expect_eq(vj_jint(e, "mention_count"), in_doc,
                      "%s: %lld mentions in 001, the detail has %lld", p,
-                     jint(e, "mention_count"), in_doc);
+                     vj_jint(e, "mention_count"), in_doc);
         json_decref(d);
         free(p);
     }
@@ -1057,7 +1007,7 @@ Test(entities, document_filter) {
 Test(entities, places_keep_former_names) {
     /* A province merged in 2025 is listed under its current name with its
      * former names as aliases, and a former name finds it. */
-    json_t *places = get_all("/api/v1/entities?type=place");
+    json_t *places = vj_get_all(srv, "/api/v1/entities?type=place");
     size_t i;
     json_t *e;
     int with_alias = 0;
@@ -1066,7 +1016,7 @@ Test(entities, places_keep_former_names) {
     }
     cr_expect(with_alias, "no mentioned place has an alias");
     json_decref(places);
-    json_t *got = get_all("/api/v1/entities?type=place&q=tra%20vinh");
+    json_t *got = vj_get_all(srv, "/api/v1/entities?type=place&q=tra%20vinh");
     const json_t *vl = find_named(got, "Vĩnh Long");
     cr_expect(vl, "q=tra vinh does not find Vĩnh Long");
     if (vl) {
@@ -1075,7 +1025,7 @@ Test(entities, places_keep_former_names) {
             has |= strcmp(json_string_value(e), "Trà Vinh") == 0;
         }
         cr_expect(has, "Vĩnh Long does not keep Trà Vinh as an alias");
-        cr_expect_str_eq(jstr(vl, "id"), "vinh-long");
+        cr_expect_str_eq(vj_jstr(vl, "id"), "vinh-long");
     }
     json_decref(got);
 }
