@@ -943,3 +943,61 @@ char *vj_fold(const char *s) {
     *w = '\0';
     return o;
 }
+
+static json_t *doc_cache[5];
+
+const json_t *vj_doc(vj_server_t *s, const char *id) {
+    for (size_t i = 0; i < 5; i++) {
+        if (strcmp(vj_ids[i], id) != 0)
+            continue;
+        if (!doc_cache[i]) {
+            char *p = vj_fmt("/api/v1/documents/%s", id);
+            doc_cache[i] = vj_get_json(s, p);
+            free(p);
+        }
+        return doc_cache[i];
+    }
+    cr_assert_fail("no document %s", id);
+    return NULL;
+}
+
+void vj_docs_free(void) {
+    for (size_t i = 0; i < 5; i++) {
+        json_decref(doc_cache[i]);
+        doc_cache[i] = NULL;
+    }
+}
+
+void vj_check_span(vj_server_t *srv, const char *what, const json_t *s) {
+    cr_assert(json_is_object(s), "%s: not an object", what);
+    const char *id = vj_jstr(s, "document_id");
+    cr_assert(id, "%s: no document_id", what);
+    const json_t *d = vj_doc(srv, id);
+    const char *text = vj_jstr(d, "text");
+    size_t tl = json_string_length(json_object_get(d, "text"));
+    long long b = vj_jint(s, "start"), e = vj_jint(s, "end");
+    long long cb = vj_jint(s, "char_start"), ce = vj_jint(s, "char_end");
+    const char *quote = vj_jstr(s, "quote");
+    cr_assert(quote, "%s: no quote", what);
+    cr_assert(b >= 0 && b < e && (size_t)e <= tl,
+              "%s: span [%lld,%lld) outside a text of %zu bytes", what, b, e,
+              tl);
+    cr_expect((size_t)(e - b) == strlen(quote) &&
+                  memcmp(text + b, quote, (size_t)(e - b)) == 0,
+              "%s: text[%lld:%lld] of %s is \"%.*s\", not the quote \"%s\"",
+              what, b, e, id, (int)(e - b), text + b, quote);
+    cr_expect_eq((size_t)cb, vj_utf8_chars(text, (size_t)b),
+                 "%s: char_start %lld is not byte %lld", what, cb, b);
+    cr_expect_eq((size_t)(ce - cb), vj_utf8_chars(quote, strlen(quote)),
+                 "%s: char_end %lld does not end the quote", what, ce);
+    long long pi = vj_jint(s, "paragraph");
+    json_t *p = json_array_get(json_object_get(d, "paragraphs"), (size_t)pi);
+    cr_assert(p, "%s: no paragraph %lld in %s", what, pi, id);
+    cr_expect(b >= vj_jint(p, "start") && e <= vj_jint(p, "end"),
+              "%s: [%lld,%lld) is not inside paragraph %lld", what, b, e, pi);
+    cr_expect_str_eq(vj_jstr(s, "document_title"), vj_jstr(d, "title"),
+                     "%s: document_title", what);
+    cr_expect(json_equal(json_object_get(s, "published"),
+                         json_object_get(d, "published")),
+              "%s: published differs from the document's", what);
+}

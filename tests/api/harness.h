@@ -179,6 +179,15 @@ json_t *vj_get_all(vj_server_t *s, const char *path);
 /* A string member, or NULL; an integer member (asserted). */
 const char *vj_jstr(const json_t *o, const char *k);
 long long vj_jint(const json_t *o, const char *k);
+/* The detail of seed document id (one of vj_ids), fetched from s once and
+ * cached; vj_docs_free() drops the cache. */
+const json_t *vj_doc(vj_server_t *s, const char *id);
+void vj_docs_free(void);
+/* Asserts a source or mention span slices its document text to its quote,
+ * in bytes and in code points, inside its paragraph, and carries the
+ * document's title and publication date. */
+void vj_check_span(vj_server_t *s, const char *what, const json_t *src);
+
 /* The judging fold: NFD, marks stripped, case folded, đ -> d (a new
  * string). */
 char *vj_fold(const char *s);

@@ -170,66 +170,6 @@ static void first_day(const char *iso, char out[11]) {
 }
 
 /* The documents' texts and titles, fetched once per worker. */
-static json_t *docs[5];
-
-static const json_t *doc_by_id(const char *id) {
-    for (size_t i = 0; i < 5; i++) {
-        if (strcmp(vj_ids[i], id) != 0)
-            continue;
-        if (!docs[i]) {
-            char *p = vj_fmt("/api/v1/documents/%s", id);
-            docs[i] = vj_get_json(srv, p);
-            free(p);
-        }
-        return docs[i];
-    }
-    cr_assert_fail("no document %s", id);
-    return NULL;
-}
-
-static void free_docs(void) {
-    for (size_t i = 0; i < 5; i++) {
-        json_decref(docs[i]);
-        docs[i] = NULL;
-    }
-}
-
-/* Asserts a source or mention span slices its document text to its quote,
- * in bytes and in code points, inside its paragraph, and carries the
- * document's title and publication date. */
-static void check_span(const char *what, const json_t *s) {
-    cr_assert(json_is_object(s), "%s: not an object", what);
-    const char *id = vj_jstr(s, "document_id");
-    cr_assert(id, "%s: no document_id", what);
-    const json_t *d = doc_by_id(id);
-    const char *text = vj_jstr(d, "text");
-    size_t tl = json_string_length(json_object_get(d, "text"));
-    long long b = vj_jint(s, "start"), e = vj_jint(s, "end");
-    long long cb = vj_jint(s, "char_start"), ce = vj_jint(s, "char_end");
-    const char *quote = vj_jstr(s, "quote");
-    cr_assert(quote, "%s: no quote", what);
-    cr_assert(b >= 0 && b < e && (size_t)e <= tl,
-              "%s: span [%lld,%lld) outside a text of %zu bytes", what, b, e,
-              tl);
-    cr_expect((size_t)(e - b) == strlen(quote) &&
-                  memcmp(text + b, quote, (size_t)(e - b)) == 0,
-              "%s: text[%lld:%lld] of %s is \"%.*s\", not the quote \"%s\"",
-              what, b, e, id, (int)(e - b), text + b, quote);
-    cr_expect_eq((size_t)cb, vj_utf8_chars(text, (size_t)b),
-                 "%s: char_start %lld is not byte %lld", what, cb, b);
-    cr_expect_eq((size_t)(ce - cb), vj_utf8_chars(quote, strlen(quote)),
-                 "%s: char_end %lld does not end the quote", what, ce);
-    long long pi = vj_jint(s, "paragraph");
-    json_t *p = json_array_get(json_object_get(d, "paragraphs"), (size_t)pi);
-    cr_assert(p, "%s: no paragraph %lld in %s", what, pi, id);
-    cr_expect(b >= vj_jint(p, "start") && e <= vj_jint(p, "end"),
-              "%s: [%lld,%lld) is not inside paragraph %lld", what, b, e, pi);
-    cr_expect_str_eq(vj_jstr(s, "document_title"), vj_jstr(d, "title"),
-                     "%s: document_title", what);
-    cr_expect(json_equal(json_object_get(s, "published"),
-                         json_object_get(d, "published")),
-              "%s: published differs from the document's", what);
-}
 
 /* Is the quote a form of the project's name: part of the name or an alias,
  * or holding one (case, marks, spaces and dashes aside)? */
@@ -304,7 +244,7 @@ static void check_project(const json_t *p) {
                  vj_jint(p, "mention_count"), json_array_size(ms));
     json_array_foreach(ms, i, x) {
         char *w = vj_fmt("project %s mention %zu", id, i);
-        check_span(w, x);
+        vj_check_span(srv, w, x);
         cr_expect(quote_names(p, vj_jstr(x, "quote")),
                   "%s: quote \"%s\" is not the name \"%s\" or an alias", w,
                   vj_jstr(x, "quote"), vj_jstr(p, "name"));
@@ -332,7 +272,7 @@ static void check_project(const json_t *p) {
             cr_expect(strcmp(prev, cur) <= 0, "%s: %s before %s", w, prev, cur);
             memcpy(prev, cur, sizeof prev);
         }
-        check_span(w, json_object_get(x, "source"));
+        vj_check_span(srv, w, json_object_get(x, "source"));
         free(w);
     }
     if (json_array_size(h) == 0)
@@ -361,7 +301,7 @@ Test(projects, item_fields_and_mention_offsets) {
                       "id %s twice", vj_jstr(p, "id"));
     }
     json_decref(all);
-    free_docs();
+    vj_docs_free();
 }
 
 Test(projects, paging) {
@@ -642,7 +582,7 @@ static int augment(size_t item, const unsigned char cand[14][512], size_t nproj,
 }
 
 Test(projects, pilot_list_yields_14_items) {
-    const json_t *d = doc_by_id(DOC001);
+    const json_t *d = vj_doc(srv, DOC001);
     json_t *paras = json_object_get(d, "paragraphs");
     long long head = -1;
     size_t i;
@@ -744,7 +684,7 @@ Test(projects, pilot_list_yields_14_items) {
         curl_free(esc);
     }
     json_decref(all);
-    free_docs();
+    vj_docs_free();
 }
 
 /* --- Filters ----------------------------------------------------------------
@@ -1083,7 +1023,7 @@ Test(projects, nothing_from_stripped_boilerplate) {
         json_array_foreach(json_object_get(p, "mentions"), k, x) {
             if (strcmp(vj_jstr(x, "document_id"), DOC003) != 0)
                 continue;
-            const json_t *d = doc_by_id(DOC003);
+            const json_t *d = vj_doc(srv, DOC003);
             cr_expect(vj_jint(x, "end") <= (long long)json_string_length(
                                                json_object_get(d, "text")),
                       "project %s mention %zu beyond the text of %s",
@@ -1091,7 +1031,7 @@ Test(projects, nothing_from_stripped_boilerplate) {
         }
     }
     json_decref(all);
-    free_docs();
+    vj_docs_free();
 }
 
 /* --- Conditional requests and HEAD

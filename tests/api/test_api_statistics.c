@@ -26,10 +26,8 @@ static void start(void) {
     srv = vj_server_start(VJ_CORPUS, NULL);
 }
 
-static void free_docs(void);
-
 static void stop(void) {
-    free_docs();
+    vj_docs_free();
     vj_server_stop(srv);
     srv = NULL;
 }
@@ -168,72 +166,12 @@ static char *describe(const json_t *s) {
 }
 
 /* The documents (detail answers), fetched once per test process. */
-static json_t *docs[5];
-
-static const json_t *doc_by_id(const char *id) {
-    for (size_t i = 0; i < 5; i++) {
-        if (strcmp(vj_ids[i], id) != 0)
-            continue;
-        if (!docs[i]) {
-            char *p = vj_fmt("/api/v1/documents/%s", id);
-            docs[i] = vj_get_json(srv, p);
-            free(p);
-        }
-        return docs[i];
-    }
-    cr_assert_fail("no document %s", id);
-    return NULL;
-}
-
-static void free_docs(void) {
-    for (size_t i = 0; i < 5; i++) {
-        json_decref(docs[i]);
-        docs[i] = NULL;
-    }
-}
 
 static int doc_index(const char *id) {
     for (int i = 0; i < 5; i++)
         if (id && strcmp(vj_ids[i], id) == 0)
             return i;
     return -1;
-}
-
-/* Asserts a source span slices its document text to its quote, in bytes
- * and in code points, inside its paragraph, with the document's title and
- * publication date. */
-static void check_span(const char *what, const json_t *s) {
-    cr_assert(json_is_object(s), "%s: not an object", what);
-    const char *id = vj_jstr(s, "document_id");
-    cr_assert(id, "%s: no document_id", what);
-    const json_t *d = doc_by_id(id);
-    const char *text = vj_jstr(d, "text");
-    size_t tl = json_string_length(json_object_get(d, "text"));
-    long long b = vj_jint(s, "start"), e = vj_jint(s, "end");
-    long long cb = vj_jint(s, "char_start"), ce = vj_jint(s, "char_end");
-    const char *quote = vj_jstr(s, "quote");
-    cr_assert(quote, "%s: no quote", what);
-    cr_assert(b >= 0 && b < e && (size_t)e <= tl,
-              "%s: span [%lld,%lld) outside a text of %zu bytes", what, b, e,
-              tl);
-    cr_expect((size_t)(e - b) == strlen(quote) &&
-                  memcmp(text + b, quote, (size_t)(e - b)) == 0,
-              "%s: text[%lld:%lld] of %s is \"%.*s\", not the quote \"%s\"",
-              what, b, e, id, (int)(e - b), text + b, quote);
-    cr_expect_eq((size_t)cb, vj_utf8_chars(text, (size_t)b),
-                 "%s: char_start %lld is not byte %lld", what, cb, b);
-    cr_expect_eq((size_t)(ce - cb), vj_utf8_chars(quote, strlen(quote)),
-                 "%s: char_end %lld does not end the quote", what, ce);
-    long long pi = vj_jint(s, "paragraph");
-    json_t *p = json_array_get(json_object_get(d, "paragraphs"), (size_t)pi);
-    cr_assert(p, "%s: no paragraph %lld in %s", what, pi, id);
-    cr_expect(b >= vj_jint(p, "start") && e <= vj_jint(p, "end"),
-              "%s: [%lld,%lld) is not inside paragraph %lld", what, b, e, pi);
-    cr_expect_str_eq(vj_jstr(s, "document_title"), vj_jstr(d, "title"),
-                     "%s: document_title", what);
-    cr_expect(json_equal(json_object_get(s, "published"),
-                         json_object_get(d, "published")),
-              "%s: published differs from the document's", what);
 }
 
 /* The sentence of a document holding bytes [b, e), or NULL. */
@@ -402,7 +340,7 @@ static void check_stat(const json_t *s, const json_t *all) {
                   (json_is_string(ut) && *json_string_value(ut)),
               "%s: unit_text is neither null nor a string", w);
     const json_t *src = json_object_get(s, "source");
-    check_span(w, src);
+    vj_check_span(srv, w, src);
     const char *quote = vj_jstr(src, "quote");
     if (json_is_string(ut))
         cr_expect(strstr(quote, json_string_value(ut)) != NULL,
@@ -414,7 +352,7 @@ static void check_stat(const json_t *s, const json_t *all) {
     cr_expect_str_eq(id, want_id, "%s: id is not document-offset", w);
     free(want_id);
     /* text: the sentence holding the source */
-    const json_t *d = doc_by_id(vj_jstr(src, "document_id"));
+    const json_t *d = vj_doc(srv, vj_jstr(src, "document_id"));
     const json_t *sent =
         sentence_holding(d, vj_jint(src, "start"), vj_jint(src, "end"));
     cr_expect(sent != NULL, "%s: no sentence of %s holds the source", w,
@@ -667,7 +605,7 @@ static size_t expect_none_after(const json_t *all, const char *needle,
                                 size_t skip, size_t len, const char *why) {
     size_t count = 0;
     for (size_t di = 0; di < 5; di++) {
-        const char *text = vj_jstr(doc_by_id(vj_ids[di]), "text");
+        const char *text = vj_jstr(vj_doc(srv, vj_ids[di]), "text");
         for (const char *p = strstr(text, needle); p;
              p = strstr(p + 1, needle)) {
             size_t b = (size_t)(p - text) + skip, e = b + len;
@@ -700,7 +638,7 @@ Test(statistics, dates_and_years_are_not_statistics) {
     for (size_t h = 0; heads[h]; h++) {
         /* only date-like runs: 4-digit years or d/m forms */
         for (size_t di = 0; di < 5; di++) {
-            const char *text = vj_jstr(doc_by_id(vj_ids[di]), "text");
+            const char *text = vj_jstr(vj_doc(srv, vj_ids[di]), "text");
             size_t hl = strlen(heads[h]);
             for (const char *p = strstr(text, heads[h]); p;
                  p = strstr(p + 1, heads[h])) {
@@ -731,7 +669,7 @@ Test(statistics, dates_and_years_are_not_statistics) {
     }
     /* and anything written as d/m or m/yyyy */
     for (size_t di = 0; di < 5; di++) {
-        const char *text = vj_jstr(doc_by_id(vj_ids[di]), "text");
+        const char *text = vj_jstr(vj_doc(srv, vj_ids[di]), "text");
         for (const char *p = strchr(text, '/'); p; p = strchr(p + 1, '/')) {
             if (p == text || !is_digit(p[-1]) || !is_digit(p[1]))
                 continue;
@@ -815,7 +753,7 @@ Test(statistics, names_with_numbers_are_not_statistics) {
     /* and generally: a number glued to letters (G7, V1, LOTUSat-1giai,
      * CO2) or joined by '+' */
     for (size_t di = 0; di < 5; di++) {
-        const char *text = vj_jstr(doc_by_id(vj_ids[di]), "text");
+        const char *text = vj_jstr(vj_doc(srv, vj_ids[di]), "text");
         for (size_t b = 0; text[b]; b++) {
             if (!is_digit(text[b]) || (b > 0 && is_digit(text[b - 1])))
                 continue;
@@ -850,7 +788,7 @@ Test(statistics, list_numbering_is_not_statistics) {
     json_t *all = all_stats();
     size_t n = 0;
     for (size_t di = 0; di < 5; di++) {
-        const json_t *d = doc_by_id(vj_ids[di]);
+        const json_t *d = vj_doc(srv, vj_ids[di]);
         const char *text = vj_jstr(d, "text");
         /* "(1)" anywhere */
         for (const char *p = strchr(text, '('); p; p = strchr(p + 1, '(')) {
@@ -898,7 +836,7 @@ Test(statistics, nothing_from_stripped_boilerplate) {
     /* The tail of article 003 (related articles: "EC đang đề xuất huy động
      * 800 triệu Euro…") is stripped. */
     json_t *all = all_stats();
-    const char *text3 = vj_jstr(doc_by_id(DOC003), "text");
+    const char *text3 = vj_jstr(vj_doc(srv, DOC003), "text");
     cr_expect(strstr(text3, "800 triệu Euro") == NULL,
               "article 003's text still holds its stripped tail");
     size_t t3 = strlen(text3);
@@ -992,7 +930,7 @@ Test(statistics, bracketed_conversions) {
     size_t brackets = 0, i;
     json_t *s;
     for (size_t di = 0; di < 5; di++) {
-        const char *text = vj_jstr(doc_by_id(vj_ids[di]), "text");
+        const char *text = vj_jstr(vj_doc(srv, vj_ids[di]), "text");
         for (const char *p = strchr(text, '('); p; p = strchr(p + 1, '(')) {
             const char *close = strchr(p, ')');
             if (!close || close - p > 40 || !is_digit(p[1]))

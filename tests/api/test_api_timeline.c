@@ -82,65 +82,6 @@ static int overlaps(const json_t *ev, const char *lo, const char *hi) {
 }
 
 /* The documents' texts and titles, fetched once per worker. */
-static json_t *docs[5];
-
-static const json_t *doc_by_id(const char *id) {
-    for (size_t i = 0; i < 5; i++) {
-        if (strcmp(vj_ids[i], id) != 0)
-            continue;
-        if (!docs[i]) {
-            char *p = vj_fmt("/api/v1/documents/%s", id);
-            docs[i] = vj_get_json(srv, p);
-            free(p);
-        }
-        return docs[i];
-    }
-    cr_assert_fail("no document %s", id);
-    return NULL;
-}
-
-/* Asserts a source or mention span slices its document text to its quote,
- * in bytes and in code points, inside its paragraph, and carries the
- * document's title and publication date. */
-static void check_span(const char *what, const json_t *s) {
-    const char *id = vj_jstr(s, "document_id");
-    cr_assert(id, "%s: no document_id", what);
-    const json_t *d = doc_by_id(id);
-    const char *text = vj_jstr(d, "text");
-    size_t tl = json_string_length(json_object_get(d, "text"));
-    long long b = vj_jint(s, "start"), e = vj_jint(s, "end");
-    long long cb = vj_jint(s, "char_start"), ce = vj_jint(s, "char_end");
-    const char *quote = vj_jstr(s, "quote");
-    cr_assert(quote, "%s: no quote", what);
-    cr_assert(b >= 0 && b < e && (size_t)e <= tl,
-              "%s: span [%lld,%lld) outside a text of %zu bytes", what, b, e,
-              tl);
-    cr_expect((size_t)(e - b) == strlen(quote) &&
-                  memcmp(text + b, quote, (size_t)(e - b)) == 0,
-              "%s: text[%lld:%lld] of %s is \"%.*s\", not the quote \"%s\"",
-              what, b, e, id, (int)(e - b), text + b, quote);
-    cr_expect_eq((size_t)cb, vj_utf8_chars(text, (size_t)b),
-                 "%s: char_start %lld is not byte %lld", what, cb, b);
-    cr_expect_eq((size_t)(ce - cb), vj_utf8_chars(quote, strlen(quote)),
-                 "%s: char_end %lld does not end the quote", what, ce);
-    long long pi = vj_jint(s, "paragraph");
-    json_t *p = json_array_get(json_object_get(d, "paragraphs"), (size_t)pi);
-    cr_assert(p, "%s: no paragraph %lld in %s", what, pi, id);
-    cr_expect(b >= vj_jint(p, "start") && e <= vj_jint(p, "end"),
-              "%s: [%lld,%lld) is not inside paragraph %lld", what, b, e, pi);
-    cr_expect_str_eq(vj_jstr(s, "document_title"), vj_jstr(d, "title"),
-                     "%s: document_title", what);
-    cr_expect(json_equal(json_object_get(s, "published"),
-                         json_object_get(d, "published")),
-              "%s: published differs from the document's", what);
-}
-
-static void free_docs(void) {
-    for (size_t i = 0; i < 5; i++) {
-        json_decref(docs[i]);
-        docs[i] = NULL;
-    }
-}
 
 /* How many of items satisfy pred(item, arg)? */
 static size_t count_if(const json_t *items,
@@ -263,14 +204,14 @@ Test(timeline, item_fields_and_source_offsets) {
         json_t *s;
         json_array_foreach(srcs, k, s) {
             char *what = vj_fmt("event %s source %zu", id, k);
-            check_span(what, s);
+            vj_check_span(srv, what, s);
             cr_expect(json_is_object(json_object_get(s, "date")), "%s: no date",
                       what);
             free(what);
         }
     }
     json_decref(all);
-    free_docs();
+    vj_docs_free();
 }
 
 Test(timeline, detail_round_trips) {
@@ -921,7 +862,7 @@ static json_t *check_entity(const char *id) {
     json_t *m;
     json_array_foreach(ms, i, m) {
         char *what = vj_fmt("%s mention %zu", id, i);
-        check_span(what, m);
+        vj_check_span(srv, what, m);
         cr_expect(names_it(e, vj_jstr(m, "quote")),
                   "%s: quote \"%s\" is not its name or an alias", what,
                   vj_jstr(m, "quote"));
@@ -976,7 +917,7 @@ Test(entities, detail_mentions_and_events) {
     vj_assert_problem(r, 404, NULL);
     vj_resp_free(r);
     json_decref(all);
-    free_docs();
+    vj_docs_free();
 }
 
 Test(entities, document_filter) {
