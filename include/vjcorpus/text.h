@@ -18,8 +18,18 @@
 int text_utf8_validate(const char *s, size_t len, size_t *bad);
 
 /* Decodes the code point at s[*i] (s[0..len) must be valid UTF-8), advances
- * *i past it and returns it. At the end returns -1. */
-int32_t text_utf8_next(const char *s, size_t len, size_t *i);
+ * *i past it and returns it. At the end returns -1. ASCII is decoded
+ * inline; the rest by text__utf8_next_multi(). */
+int32_t text__utf8_next_multi(const char *s, size_t len, size_t *i);
+
+static inline int32_t text_utf8_next(const char *s, size_t len, size_t *i) {
+    size_t p = *i;
+    if (p < len && (unsigned char)s[p] < 0x80) {
+        *i = p + 1;
+        return (unsigned char)s[p];
+    }
+    return text__utf8_next_multi(s, len, i);
+}
 
 /* Number of code points in the valid UTF-8 string s[0..len). */
 size_t text_utf8_count(const char *s, size_t len);

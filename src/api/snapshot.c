@@ -3,9 +3,22 @@
  * indexing), published on it. */
 #include "internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+typedef struct {
+    corpus_t *corpus;
+    index_t *index;
+    int rc;
+} index_job_t;
+
+static void *index_worker(void *arg) {
+    index_job_t *job = arg;
+    job->rc = index_build(job->corpus, &job->index);
+    return NULL;
+}
 
 int api_snapshot_build(const api_snapshot_options_t *opts,
                        api_snapshot_t **out) {
@@ -23,35 +36,27 @@ int api_snapshot_build(const api_snapshot_options_t *opts,
     rc = corpus_load(&co, &snap->corpus);
     if (rc != 0)
         goto fail_corpus;
+    /* the search index does not depend on extraction: build it alongside */
+    index_job_t job = {snap->corpus, NULL, 0};
+    pthread_t th;
+    int threaded = pthread_create(&th, NULL, index_worker, &job) == 0;
+    if (!threaded)
+        index_worker(&job);
     rc = extract_lexicon_load(opts->lexicon_dir, opts->on_problem,
                               opts->data, &snap->xlex);
-    if (rc != 0)
-        goto fail_xlex;
-    rc = extract_run(snap->xlex, snap->corpus, &snap->extract);
+    if (rc == 0)
+        rc = extract_run(snap->xlex, snap->corpus, &snap->extract);
+    if (threaded)
+        pthread_join(th, NULL);
+    snap->index = job.index;
+    if (rc == 0 && job.rc != 0)
+        rc = job.rc;
     if (rc != 0)
         goto fail_extract;
     rc = api__terms_count(snap, opts->lexicon_dir, opts->on_problem,
                           opts->data);
     if (rc != 0)
         goto fail_terms;
-    rc = index_build(snap->corpus, &snap->index);
-    if (rc != 0)
-        goto fail_index;
-
-    size_t n = corpus_doc_count(snap->corpus);
-    snap->doc_json = vj_calloc(n, sizeof *snap->doc_json);
-    snap->doc_json_len = vj_calloc(n, sizeof *snap->doc_json_len);
-    snap->doc_json_hash = vj_calloc(n, sizeof *snap->doc_json_hash);
-    for (size_t i = 0; i < n; i++) {
-        json_t *o = api__document_detail(corpus_doc_at(snap->corpus, i));
-        snap->doc_json[i] = json_dumps(o, JSON_COMPACT);
-        json_decref(o);
-        if (snap->doc_json[i] == NULL)
-            abort(); /* only on allocation failure */
-        snap->doc_json_len[i] = strlen(snap->doc_json[i]);
-        snap->doc_json_hash[i] = vj_hash64(VJ_HASH_INIT, snap->doc_json[i],
-                                           snap->doc_json_len[i]);
-    }
 
     time_t now = time(NULL);
     struct tm tm;
@@ -62,13 +67,11 @@ int api_snapshot_build(const api_snapshot_options_t *opts,
     *out = snap;
     return 0;
 
-fail_index:
-    api__terms_free(snap);
 fail_terms:
-    extract_result_free(snap->extract);
 fail_extract:
+    index_free(snap->index);
+    extract_result_free(snap->extract);
     extract_lexicon_free(snap->xlex);
-fail_xlex:
     corpus_unref(snap->corpus);
 fail_corpus:
     corpus_lexicon_free(snap->lexicon);
@@ -85,12 +88,6 @@ api_snapshot_t *api_snapshot_ref(api_snapshot_t *snap) {
 void api_snapshot_unref(api_snapshot_t *snap) {
     if (snap == NULL || atomic_fetch_sub(&snap->refs, 1) != 1)
         return;
-    size_t n = corpus_doc_count(snap->corpus);
-    for (size_t i = 0; i < n; i++)
-        free(snap->doc_json[i]);
-    free(snap->doc_json);
-    free(snap->doc_json_len);
-    free(snap->doc_json_hash);
     api__terms_free(snap);
     index_free(snap->index);
     extract_result_free(snap->extract);

@@ -16,8 +16,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdatomic.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "internal.h"
@@ -132,9 +134,31 @@ static int manifest_load(const char *dir, problems_t *ps,
 }
 
 /* Reads and parses one article; returns NULL if it was skipped. */
+/* Keeps every problem, fatal ones too, to be replayed in file order
+ * (problems_replay) after a parallel load. */
+static void problems_defer(const corpus_problem_t *p, void *data) {
+    problems_t *ps = data;
+    if (ps->count == ps->cap) {
+        ps->cap = ps->cap ? ps->cap * 2 : 4;
+        ps->items = vj_realloc(ps->items, ps->cap * sizeof *ps->items);
+    }
+    corpus_problem_t *c = &ps->items[ps->count++];
+    *c = *p;
+    c->file = vj_strdup(p->file ? p->file : "");
+    c->message = vj_strdup(p->message ? p->message : "");
+}
+
+static void problems_replay(problems_t *deferred, problems_t *ps) {
+    for (size_t i = 0; i < deferred->count; i++)
+        problems_collect(&deferred->items[i], ps);
+    problems_free(deferred->items, deferred->count);
+    memset(deferred, 0, sizeof *deferred);
+}
+
 static corpus_doc_t *article_load(const char *dir, const char *id,
                                   corpus__manifest_t *m,
-                                  const corpus_lexicon_t *lex, problems_t *ps) {
+                                  const corpus_lexicon_t *lex,
+                                  corpus_problem_cb collect, problems_t *ps) {
     vj_buf_t file, path;
     char *buf = NULL;
     size_t len = 0;
@@ -151,18 +175,18 @@ static corpus_doc_t *article_load(const char *dir, const char *id,
         e->used = 1;
 
     if (stat(path.data, &st) != 0 || !S_ISREG(st.st_mode)) {
-        corpus__problem(problems_collect, ps, file.data, 0, 0, 0, 1,
+        corpus__problem(collect, ps, file.data, 0, 0, 0, 1,
                         "not a regular file");
         goto done;
     }
     rc = vj_file_read(path.data, CORPUS__MAX_FILE, &buf, &len);
     if (rc == VJ_ETOOBIG) {
-        corpus__problem(problems_collect, ps, file.data, 0, 0, 0, 1,
+        corpus__problem(collect, ps, file.data, 0, 0, 0, 1,
                         "file larger than %zu MiB", CORPUS__MAX_FILE >> 20);
         goto done;
     }
     if (rc != 0) {
-        corpus__problem(problems_collect, ps, file.data, 0, 0, 0, 1,
+        corpus__problem(collect, ps, file.data, 0, 0, 0, 1,
                         "cannot read: %s", vj_strerror(rc));
         goto done;
     }
@@ -175,12 +199,54 @@ static corpus_doc_t *article_load(const char *dir, const char *id,
         meta.language = e->language;
     }
     corpus_doc_parse(id, file.data, buf, len, e ? &meta : NULL, lex,
-                     problems_collect, ps, &doc);
+                     collect, ps, &doc);
     free(buf);
 done:
     vj_buf_free(&path);
     vj_buf_free(&file);
     return doc;
+}
+
+/* Articles are parsed on several threads (each its own documents and
+ * problems, taken in turn from a shared counter); the results are put in
+ * file order afterwards, so the corpus and the order of problems do not
+ * depend on the threads. */
+typedef struct {
+    const corpus_options_t *opts;
+    const corpus__strlist_t *ids;
+    corpus__manifest_t *m; /* each thread marks only its own entries used */
+    corpus_doc_t **docs;
+    problems_t *problems;
+    atomic_size_t next;
+} load_job_t;
+
+static void *load_worker(void *arg) {
+    load_job_t *job = arg;
+    for (;;) {
+        size_t i = atomic_fetch_add(&job->next, 1);
+        if (i >= job->ids->count)
+            return NULL;
+        job->docs[i] =
+            article_load(job->opts->dir, job->ids->items[i], job->m,
+                         job->opts->lexicon, problems_defer, &job->problems[i]);
+    }
+}
+
+static void load_parallel(load_job_t *job) {
+    enum { MAX_THREADS = 8 };
+    pthread_t th[MAX_THREADS];
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t n = cpus > 1 ? (size_t)cpus : 1, started = 0;
+    if (n > MAX_THREADS)
+        n = MAX_THREADS;
+    if (n > job->ids->count / 16 + 1) /* a few files: not worth a thread */
+        n = job->ids->count / 16 + 1;
+    for (size_t t = 1; t < n; t++)
+        if (pthread_create(&th[started], NULL, load_worker, job) == 0)
+            started++;
+    load_worker(job);
+    for (size_t t = 0; t < started; t++)
+        pthread_join(th[t], NULL);
 }
 
 int corpus_load(const corpus_options_t *opts, corpus_t **out) {
@@ -202,9 +268,12 @@ int corpus_load(const corpus_options_t *opts, corpus_t **out) {
     c = vj_calloc(1, sizeof *c);
     atomic_init(&c->refs, 1);
     c->docs = vj_calloc(ids.count, sizeof *c->docs);
+    load_job_t job = {opts, &ids, m, vj_calloc(ids.count, sizeof *job.docs),
+                      vj_calloc(ids.count, sizeof *job.problems), 0};
+    load_parallel(&job);
     for (size_t i = 0; i < ids.count; i++) {
-        corpus_doc_t *doc =
-            article_load(opts->dir, ids.items[i], m, opts->lexicon, &ps);
+        problems_replay(&job.problems[i], &ps);
+        corpus_doc_t *doc = job.docs[i];
         if (doc == NULL)
             continue;
         c->docs[c->doc_count++] = doc;
@@ -220,6 +289,8 @@ int corpus_load(const corpus_options_t *opts, corpus_t **out) {
                                 0, "entry for \"%s\": no such file",
                                 m->entries[i].file);
     }
+    free(job.docs);
+    free(job.problems);
     c->problems = ps.items;
     c->problem_count = ps.count;
     corpus__manifest_free(m);

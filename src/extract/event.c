@@ -17,6 +17,7 @@
 #include "internal.h"
 #include "vjcorpus/text.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -644,10 +645,28 @@ static void paragraph_mentions(run_t *run, const corpus_doc_t *doc,
     }
 }
 
+/* Statistics read only the corpus and write only their own fields of the
+ * result, so they run on a thread of their own beside events and
+ * projects. */
+typedef struct {
+    const extract_lexicon_t *lex;
+    const corpus_t *corpus;
+    extract_result_t *r;
+} stats_job_t;
+
+static void *stats_worker(void *arg) {
+    stats_job_t *job = arg;
+    extract__statistics_run(job->lex, job->corpus, job->r);
+    return NULL;
+}
+
 int extract_run(const extract_lexicon_t *lex, const corpus_t *corpus,
                 extract_result_t **out) {
     extract_result_t *r = vj_calloc(1, sizeof *r);
     run_t run = {.lex = lex, .corpus = corpus, .r = r};
+    stats_job_t job = {lex, corpus, r};
+    pthread_t th;
+    int threaded = pthread_create(&th, NULL, stats_worker, &job) == 0;
     for (size_t d = 0; d < corpus_doc_count(corpus); d++) {
         const corpus_doc_t *doc = corpus_doc_at(corpus, d);
         for (uint32_t p = 0; p < doc->paragraph_count; p++) {
@@ -665,7 +684,10 @@ int extract_run(const extract_lexicon_t *lex, const corpus_t *corpus,
     for (size_t i = 0; i < r->event_count; i++)
         r->events[i].project = -1;
     extract__projects_run(lex, corpus, r);
-    extract__statistics_run(lex, corpus, r);
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        extract__statistics_run(lex, corpus, r);
 
     if (r->mention_count > 1)
         qsort(r->mentions, r->mention_count, sizeof *r->mentions, mention_cmp);

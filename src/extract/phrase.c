@@ -17,6 +17,11 @@ char *extract__lower_copy(const char *s, size_t len) {
     char *out = vj_malloc(len + 1);
     size_t i = 0;
     while (i < len) {
+        unsigned char b = (unsigned char)s[i];
+        if (b < 0x80) { /* ASCII without a table look-up */
+            out[i++] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+            continue;
+        }
         size_t at = i;
         int32_t cp = text_utf8_next(s, len, &i);
         if (cp < 0)
@@ -38,7 +43,11 @@ int extract__is_word_cp(int32_t cp) {
     if (cp < 0x80) /* the common case, without a table look-up */
         return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
                (cp >= '0' && cp <= '9');
-    if (text_cp_is_letter(cp) || text_cp_is_digit(cp))
+    if (text_cp_is_letter(cp))
+        return 1;
+    if (cp >= 0x2000 && cp <= 0x206F) /* General Punctuation: “ ” – … */
+        return 0;
+    if (text_cp_is_digit(cp))
         return 1;
     utf8proc_category_t c = utf8proc_category(cp);
     return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC;
@@ -157,6 +166,9 @@ char *extract__slug(const char *name, size_t max) {
 struct extract__phrases {
     extract__phrase_t *items;
     size_t count, cap;
+    /* the first two lower-case bytes of every phrase, as bits: most word
+     * starts are rejected with one look-up, before any hashing */
+    uint8_t first2[65536 / 8];
     uint32_t *bucket_items[PHRASE_BUCKETS];
     size_t bucket_len[PHRASE_BUCKETS];
 };
@@ -228,6 +240,14 @@ int extract__phrases_add(extract__phrases_t *ps, const char *text, int kind,
     p.extra = extra ? vj_strdup(extra) : NULL;
     /* the bucket is the lower-cased first syllable either way */
     char *lp = extract__lower_copy(p.text, p.len);
+    if (p.len == 1) { /* any byte may follow */
+        for (unsigned k = 0; k < 256; k++)
+            ps->first2[((unsigned)(uint8_t)lp[0] << 8 | k) >> 3] |=
+                (uint8_t)(1u << (k & 7));
+    } else {
+        unsigned k = (unsigned)(uint8_t)lp[0] << 8 | (uint8_t)lp[1];
+        ps->first2[k >> 3] |= (uint8_t)(1u << (k & 7));
+    }
     size_t b = phrase_bucket(lp, extract__syllable_len(lp, p.len));
     free(lp);
     if (ps->count == ps->cap) {
@@ -246,6 +266,10 @@ const extract__phrase_t *extract__phrases_at(const extract__phrases_t *ps,
                                              const char *s, const char *low,
                                              size_t len, size_t at) {
     if (ps == NULL || at >= len)
+        return NULL;
+    unsigned f2 = (unsigned)(uint8_t)low[at] << 8 |
+                  (at + 1 < len ? (uint8_t)low[at + 1] : 0);
+    if (!(ps->first2[f2 >> 3] & (1u << (f2 & 7))))
         return NULL;
     size_t sl = extract__syllable_len(low + at, len - at);
     if (sl == 0)

@@ -23,10 +23,16 @@ typedef struct {
     uint32_t count;
 } surface_t;
 
-/* Build state of one term's postings. */
+/* A growing byte buffer of varints. */
 typedef struct {
     uint8_t *data;
     uint32_t len, cap;
+} vbuf_t;
+
+/* Build state of one term's postings: passages and counts in one stream,
+ * positions in another. */
+typedef struct {
+    vbuf_t doc, pos;
     uint32_t base; /* the passage after the last one written */
     uint32_t mark; /* the passage being gathered + 1 */
     uint32_t cnt, start;
@@ -231,7 +237,7 @@ static surface_t *surface_get(surfaces_t *st, vj_buf_t *arena, form_t *ex,
     return &st->items[id];
 }
 
-static void put_varint(tbuild_t *b, uint32_t v) {
+static void put_varint(vbuf_t *b, uint32_t v) {
     if (b->len + 5 > b->cap) {
         b->cap = b->cap ? b->cap * 2 : 16;
         b->data = vj_realloc(b->data, b->cap);
@@ -271,12 +277,12 @@ static void add_passage(form_t *f, const uint32_t *ids, size_t n, uint32_t p,
     for (size_t k = 0; k < nd; k++) {
         tbuild_t *b = &f->b[distinct[k]];
         index__term_t *t = &f->terms[distinct[k]];
-        put_varint(b, p - b->base);
+        put_varint(&b->doc, p - b->base);
         b->base = p + 1;
-        put_varint(b, b->cnt);
+        put_varint(&b->doc, b->cnt);
         uint32_t prev = 0;
         for (uint32_t j = 0; j < b->cnt; j++) {
-            put_varint(b, scratch[b->start + j] - prev);
+            put_varint(&b->pos, scratch[b->start + j] - prev);
             prev = scratch[b->start + j];
         }
         t->df++;
@@ -289,12 +295,48 @@ static void pack(form_t *f, vj_buf_t *post) {
     for (size_t id = 0; id < f->count; id++) {
         tbuild_t *b = &f->b[id];
         f->terms[id].post = post->len;
-        f->terms[id].post_len = b->len;
-        vj_buf_append(post, b->data, b->len);
-        free(b->data);
+        f->terms[id].post_len = b->doc.len;
+        vj_buf_append(post, b->doc.data, b->doc.len);
+        free(b->doc.data);
+        f->terms[id].pos = post->len;
+        f->terms[id].pos_len = b->pos.len;
+        vj_buf_append(post, b->pos.data, b->pos.len);
+        free(b->pos.data);
     }
     free(f->b);
     f->b = NULL;
+}
+
+/* The skip entries of every term of terms[0..n) with more than
+ * INDEX__SKIP_EVERY postings, appended to *skips. */
+static void add_skips(const uint8_t *postings, index__term_t *terms, size_t n,
+                      index__skip_t **skips, size_t *count, size_t *cap) {
+    for (size_t id = 0; id < n; id++) {
+        index__term_t *t = &terms[id];
+        if (t->df <= INDEX__SKIP_EVERY)
+            continue;
+        t->skip = (uint32_t)*count;
+        const uint8_t *start = postings + t->post, *p = start;
+        const uint8_t *end = start + t->post_len;
+        const uint8_t *pstart = postings + t->pos, *pp = pstart;
+        uint32_t base = 0;
+        for (uint32_t k = 0; p < end; k++) {
+            const uint8_t *at = p;
+            uint32_t pass = base + index__varint_get(&p);
+            if (k % INDEX__SKIP_EVERY == 0) {
+                if (*count == *cap) {
+                    *cap = *cap ? *cap * 2 : 1024;
+                    *skips = vj_realloc(*skips, *cap * sizeof **skips);
+                }
+                (*skips)[(*count)++] = (index__skip_t){
+                    pass, base, (uint32_t)(at - start), (uint32_t)(pp - pstart)};
+            }
+            base = pass + 1;
+            uint32_t tf = index__varint_get(&p);
+            pp = index__varint_skip(pp, tf);
+        }
+        t->skip_n = (uint32_t)(*count - t->skip);
+    }
 }
 
 static int cmp_folded(const void *a, const void *b, void *data) {
@@ -405,8 +447,15 @@ int index_build(corpus_t *c, index_t **out) {
     vj_buf_init(&post);
     pack(&ex, &post);
     pack(&fo, &post);
+    /* slack, so a word-at-a-time skip may read past the last varint */
+    vj_buf_append(&post, "\0\0\0\0\0\0\0\0", 8);
     ix->postings = (uint8_t *)vj_buf_steal(&post, &ix->postings_len);
     vj_buf_free(&post);
+    size_t skip_cap = 0;
+    add_skips(ix->postings, ex.terms, ex.count, &ix->skips, &ix->skip_count,
+              &skip_cap);
+    add_skips(ix->postings, fo.terms, fo.count, &ix->skips, &ix->skip_count,
+              &skip_cap);
     ix->strings = vj_buf_steal(&arena, &ix->strings_len);
     vj_buf_free(&arena);
     ix->exact = ex.terms;
@@ -450,6 +499,7 @@ void index_free(index_t *ix) {
         return;
     free(ix->strings);
     free(ix->postings);
+    free(ix->skips);
     free(ix->exact);
     free(ix->folded);
     free(ix->exact_dict.slots);

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define INDEX__NONE UINT32_MAX
 
@@ -17,14 +18,28 @@ typedef struct {
     uint32_t str, len; /* the term */
     uint32_t df;       /* passages holding it */
     uint32_t cf;       /* occurrences */
-    uint64_t post;     /* its postings: index.postings[post .. +post_len) */
-    uint32_t post_len;
+    /* its postings, in index.postings: [post, +post_len) the passages (as
+     * deltas) and occurrence counts; [pos, +pos_len) the positions of each
+     * passage in turn (deltas within a passage) */
+    uint64_t post, pos;
+    uint32_t post_len, pos_len;
     /* exact terms: the folded term; folded terms: the first of its exact
      * terms in index.folded_exact */
     uint32_t link;
     /* exact terms: the most frequent spelling (index.strings) */
     uint32_t display, display_len;
+    /* its skip entries: index.skips[skip .. +skip_n) (none when short) */
+    uint32_t skip, skip_n;
 } index__term_t;
+
+/* Every INDEX__SKIP_EVERY-th posting of a long list: the passage it holds,
+ * the decoding base before it (previous passage + 1) and its byte offset
+ * in the term's postings, so a cursor can jump ahead without decoding. */
+#define INDEX__SKIP_EVERY 64
+
+typedef struct {
+    uint32_t first, base, off, pos_off;
+} index__skip_t;
 
 /* An open-addressing table of term ids keyed by their strings. */
 typedef struct {
@@ -38,6 +53,8 @@ struct index {
     size_t strings_len;
     uint8_t *postings;
     size_t postings_len;
+    index__skip_t *skips;
+    size_t skip_count;
 
     index__term_t *exact, *folded;
     size_t exact_count, folded_count;
@@ -130,6 +147,30 @@ static inline uint32_t index__varint_get(const uint8_t **p) {
     v |= (uint32_t)*s++ << shift;
     *p = s;
     return v;
+}
+
+/* p past n varints. Reads whole words where it can: the postings arena
+ * ends with 8 bytes of slack. */
+static inline const uint8_t *index__varint_skip(const uint8_t *p, uint32_t n) {
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        /* the bytes that end a varint (order does not matter: counted) */
+        uint32_t ends =
+            (uint32_t)__builtin_popcountll(~w & 0x8080808080808080ull);
+        /* all 8 bytes must belong to the n varints */
+        if (ends > n || (ends == n && (p[7] & 0x80)))
+            break;
+        p += 8;
+        n -= ends;
+    }
+    while (n > 0) {
+        while (*p & 0x80)
+            p++;
+        p++;
+        n--;
+    }
+    return p;
 }
 
 /* The term id of s[0..n) in a dictionary, or INDEX__NONE. */

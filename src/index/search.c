@@ -37,18 +37,11 @@ static void occ_reserve(index__occ_t *o, size_t extra) {
     o->cap = cap;
 }
 
-static void occ_push(index__occ_t *o, uint64_t key, float w, uint8_t len) {
-    occ_reserve(o, 1);
-    o->key[o->n] = key;
-    o->w[o->n] = w;
-    o->len[o->n] = len;
-    o->n++;
-}
-
 /* Appends every occurrence of term t (all weight w, length 1). */
 static void decode(const index_t *ix, const index__term_t *t, float w,
                    index__occ_t *o) {
     const uint8_t *p = ix->postings + t->post, *end = p + t->post_len;
+    const uint8_t *pp = ix->postings + t->pos;
     uint32_t base = 0;
     occ_reserve(o, t->cf);
     while (p < end) {
@@ -56,7 +49,7 @@ static void decode(const index_t *ix, const index__term_t *t, float w,
         base = pass + 1;
         uint32_t tf = index__varint_get(&p), pos = 0;
         for (uint32_t k = 0; k < tf; k++) {
-            pos += index__varint_get(&p);
+            pos += index__varint_get(&pp);
             o->key[o->n] = (uint64_t)pass << 32 | pos;
             o->w[o->n] = w;
             o->len[o->n] = 1;
@@ -136,42 +129,6 @@ void index__alt_occurrences(const index_t *ix, const index__alt_t *a,
         index__occ_free(&rest[j]);
     free(rest);
     free(at);
-}
-
-/* Merges the alternatives of a group into one list; an occurrence found
- * by two alternatives at one position keeps the larger weight. */
-static void group_occurrences(const index_t *ix, const index__pgroup_t *g,
-                              index__occ_t *out) {
-    memset(out, 0, sizeof *out);
-    for (size_t a = 0; a < g->n; a++) {
-        index__occ_t alt;
-        index__alt_occurrences(ix, &g->alts[a], &alt);
-        if (a == 0) {
-            *out = alt;
-            continue;
-        }
-        index__occ_t m = {0};
-        occ_reserve(&m, out->n + alt.n);
-        size_t i = 0, j = 0;
-        while (i < out->n || j < alt.n) {
-            if (j == alt.n || (i < out->n && out->key[i] < alt.key[j])) {
-                occ_push(&m, out->key[i], out->w[i], out->len[i]);
-                i++;
-            } else if (i == out->n || alt.key[j] < out->key[i]) {
-                occ_push(&m, alt.key[j], alt.w[j], alt.len[j]);
-                j++;
-            } else {
-                int first = out->w[i] >= alt.w[j];
-                occ_push(&m, out->key[i], first ? out->w[i] : alt.w[j],
-                         first ? out->len[i] : alt.len[j]);
-                i++;
-                j++;
-            }
-        }
-        index__occ_free(out);
-        index__occ_free(&alt);
-        *out = m;
-    }
 }
 
 /* --- The plan ----------------------------------------------------------- */
@@ -363,59 +320,506 @@ void index__plan_free(index_plan_t *p) {
     free(p);
 }
 
-/* --- Search ------------------------------------------------------------- */
+/* --- Cursors ------------------------------------------------------------ */
 
+/* A cursor over the postings of one term, passage by passage. Positions
+ * live in a stream of their own and are not read until asked for: the
+ * cursor only counts the positions it passes (pend) and skips them in one
+ * go when the positions of a passage are wanted. */
 typedef struct {
-    index__occ_t occ;
-    uint32_t *pass; /* distinct passages */
-    uint32_t *off;  /* their first occurrence; off[n] = occ.n */
-    size_t n;
-    size_t at; /* cursor while intersecting */
-    double idf;
-    int negated;
-} gstate_t;
+    const uint8_t *start, *p, *end;
+    const uint8_t *pstart, *pp; /* positions: of the passage pend before */
+    uint32_t pend;
+    const index__skip_t *skip;
+    uint32_t skip_n, skip_at;
+    uint32_t base; /* the passage after the current one */
+    uint32_t pass; /* the current passage, INDEX__NONE past the end */
+    uint32_t tf;   /* its occurrence count */
+} pcur_t;
 
-static void group_passages(gstate_t *g) {
-    size_t n = 0;
-    g->pass = vj_malloc((g->occ.n + 1) * sizeof *g->pass);
-    g->off = vj_malloc((g->occ.n + 1) * sizeof *g->off);
-    for (size_t i = 0; i < g->occ.n; i++) {
-        uint32_t p = (uint32_t)(g->occ.key[i] >> 32);
-        if (n == 0 || g->pass[n - 1] != p) {
-            g->pass[n] = p;
-            g->off[n] = (uint32_t)i;
-            n++;
+static inline void pcur_next(pcur_t *c) {
+    c->pend += c->tf;
+    if (c->p >= c->end) {
+        c->pass = INDEX__NONE;
+        c->tf = 0;
+        return;
+    }
+    c->pass = c->base + index__varint_get(&c->p);
+    c->base = c->pass + 1;
+    c->tf = index__varint_get(&c->p);
+}
+
+static void pcur_init(const index_t *ix, const index__term_t *t, pcur_t *c) {
+    c->start = c->p = ix->postings + t->post;
+    c->end = c->p + t->post_len;
+    c->pstart = c->pp = ix->postings + t->pos;
+    c->pend = 0;
+    c->skip = ix->skips + t->skip;
+    c->skip_n = t->skip_n;
+    c->skip_at = 0;
+    c->base = 0;
+    c->tf = 0;
+    pcur_next(c);
+}
+
+/* Moves c to the first passage >= target. */
+static void pcur_seek(pcur_t *c, uint32_t target) {
+    if (c->pass >= target) /* INDEX__NONE included */
+        return;
+    uint32_t s = c->skip_at;
+    while (s + 1 < c->skip_n && c->skip[s + 1].first <= target)
+        s++;
+    if (s != c->skip_at) {
+        c->skip_at = s;
+        if (c->skip[s].first > c->pass) {
+            c->p = c->start + c->skip[s].off;
+            c->pp = c->pstart + c->skip[s].pos_off;
+            c->pend = 0;
+            c->tf = 0;
+            c->base = c->skip[s].base;
+            pcur_next(c);
         }
     }
-    g->off[n] = (uint32_t)g->occ.n;
-    g->n = n;
+    while (c->pass < target)
+        pcur_next(c);
 }
 
-/* Moves g's cursor to the first passage >= p (galloping); 1 if it is p. */
-static int seek(gstate_t *g, uint32_t p) {
-    size_t lo = g->at, step = 1;
-    if (lo >= g->n)
-        return 0;
-    if (g->pass[lo] >= p)
-        return g->pass[lo] == p;
-    size_t hi = lo + 1;
-    while (hi < g->n && g->pass[hi] < p) {
-        lo = hi;
-        step *= 2;
-        hi = lo + step;
+/* Writes the positions of c's current passage to pos[] (tf of them). */
+static size_t pcur_positions(pcur_t *c, uint32_t *pos) {
+    c->pp = index__varint_skip(c->pp, c->pend);
+    c->pend = 0;
+    const uint8_t *p = c->pp; /* stays at this passage's positions */
+    uint32_t at = 0;
+    for (uint32_t k = 0; k < c->tf; k++) {
+        at += index__varint_get(&p);
+        pos[k] = at;
     }
-    if (hi > g->n)
-        hi = g->n;
-    while (lo + 1 < hi) { /* pass[lo] < p; pass[hi] >= p or hi == n */
-        size_t m = lo + (hi - lo) / 2;
-        if (g->pass[m] < p)
-            lo = m;
-        else
-            hi = m;
-    }
-    g->at = hi;
-    return hi < g->n && g->pass[hi] == p;
+    return c->tf;
 }
+
+/* Occurrences of one passage: position, length in tokens, weight. */
+typedef struct {
+    uint32_t *pos;
+    float *w;
+    uint8_t *len;
+    size_t n, cap;
+} occ_t;
+
+static void occ_fit(occ_t *o, size_t n) {
+    if (n <= o->cap)
+        return;
+    size_t cap = o->cap ? o->cap : 16;
+    while (cap < n)
+        cap *= 2;
+    o->pos = vj_realloc(o->pos, cap * sizeof *o->pos);
+    o->w = vj_realloc(o->w, cap * sizeof *o->w);
+    o->len = vj_realloc(o->len, cap * sizeof *o->len);
+    o->cap = cap;
+}
+
+static void occ_drop(occ_t *o) {
+    free(o->pos);
+    free(o->w);
+    free(o->len);
+}
+
+/* A syllable slot: the folded terms it matches (one, or the expansions of
+ * a prefix or misspelling) and the exact term that counts fully. */
+typedef struct {
+    pcur_t *t;
+    size_t n;
+    pcur_t ex;
+    int has_ex;
+    float fw;
+    uint32_t pass;
+    occ_t occ; /* positions at pass, once asked for */
+    uint32_t occ_pass;
+} scur_t;
+
+static void scur_seek(scur_t *s, uint32_t target) {
+    uint32_t m = INDEX__NONE;
+    for (size_t i = 0; i < s->n; i++) {
+        pcur_seek(&s->t[i], target);
+        if (s->t[i].pass < m)
+            m = s->t[i].pass;
+    }
+    s->pass = m;
+}
+
+static int cmp_pos(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The weighted occurrence count at s->pass, without positions. */
+static double scur_tf(scur_t *s) {
+    uint32_t tf = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->t[i].pass == s->pass)
+            tf += s->t[i].tf;
+    double r = (double)s->fw * tf;
+    if (s->has_ex) {
+        pcur_seek(&s->ex, s->pass);
+        if (s->ex.pass == s->pass)
+            r += (1.0 - (double)s->fw) * s->ex.tf;
+    }
+    return r;
+}
+
+/* The positions at s->pass, each weighted 1 when the exact term is there
+ * too, else fw. */
+static const occ_t *scur_occ(scur_t *s) {
+    if (s->occ_pass == s->pass)
+        return &s->occ;
+    occ_t *o = &s->occ;
+    size_t n = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->t[i].pass == s->pass) {
+            occ_fit(o, n + s->t[i].tf);
+            n += pcur_positions(&s->t[i], o->pos + n);
+        }
+    if (s->n > 1 && n > 1)
+        qsort(o->pos, n, sizeof *o->pos, cmp_pos);
+    for (size_t k = 0; k < n; k++) {
+        o->w[k] = s->fw;
+        o->len[k] = 1;
+    }
+    o->n = n;
+    if (s->has_ex) {
+        pcur_seek(&s->ex, s->pass);
+        if (s->ex.pass == s->pass) {
+            uint32_t ep[256];
+            uint32_t *e = s->ex.tf <= 256 ? ep
+                                          : vj_malloc(s->ex.tf * sizeof *e);
+            size_t en = pcur_positions(&s->ex, e), j = 0;
+            for (size_t k = 0; k < n && j < en; k++) {
+                while (j < en && e[j] < o->pos[k])
+                    j++;
+                if (j < en && e[j] == o->pos[k])
+                    o->w[k] = 1.0f;
+            }
+            if (e != ep)
+                free(e);
+        }
+    }
+    s->occ_pass = s->pass;
+    return o;
+}
+
+/* An alternative: one syllable, or a phrase of several in a row. */
+typedef struct {
+    scur_t *s;
+    size_t n;
+    uint32_t pass;
+    occ_t occ; /* a phrase's occurrences at pass */
+} acur_t;
+
+/* Moves a to the first passage >= target where it occurs. */
+static void acur_seek(acur_t *a, uint32_t target) {
+    if (a->pass != INDEX__NONE && a->pass >= target)
+        return;
+    uint32_t cand = target;
+    for (;;) {
+        size_t j = 0;
+        while (j < a->n) {
+            scur_seek(&a->s[j], cand);
+            if (a->s[j].pass == INDEX__NONE) {
+                a->pass = INDEX__NONE;
+                return;
+            }
+            if (a->s[j].pass > cand) {
+                cand = a->s[j].pass;
+                j = 0;
+                continue;
+            }
+            j++;
+        }
+        if (a->n == 1) {
+            a->pass = cand;
+            return;
+        }
+        /* a phrase: first syllables followed by the others */
+        const occ_t *first = scur_occ(&a->s[0]);
+        occ_t *o = &a->occ;
+        occ_fit(o, first->n);
+        size_t kept = 0;
+        size_t at[INDEX_QUERY_MAX_PHRASE] = {0};
+        for (size_t i = 0; i < first->n; i++) {
+            float w = first->w[i];
+            int ok = 1;
+            for (size_t k = 1; k < a->n && ok; k++) {
+                const occ_t *r = scur_occ(&a->s[k]);
+                uint64_t want = (uint64_t)first->pos[i] + k;
+                while (at[k] < r->n && r->pos[at[k]] < want)
+                    at[k]++;
+                ok = at[k] < r->n && r->pos[at[k]] == want;
+                if (ok)
+                    w += r->w[at[k]];
+            }
+            if (!ok)
+                continue;
+            o->pos[kept] = first->pos[i];
+            o->w[kept] = w / (float)a->n;
+            o->len[kept] = (uint8_t)a->n;
+            kept++;
+        }
+        o->n = kept;
+        if (kept > 0) {
+            a->pass = cand;
+            return;
+        }
+        if (cand == INDEX__NONE - 1) {
+            a->pass = INDEX__NONE;
+            return;
+        }
+        cand++;
+    }
+}
+
+static const occ_t *acur_occ(acur_t *a) {
+    return a->n == 1 ? scur_occ(&a->s[0]) : &a->occ;
+}
+
+/* A query term: its alternatives, OR-ed. A term that is neither a single
+ * word nor a prefix-free single syllable is gathered once into a list of
+ * passages and weighted counts (its df is needed before ranking). */
+typedef struct {
+    acur_t *a;
+    size_t n;
+    uint32_t pass;
+    occ_t occ; /* merged occurrences at pass */
+    uint32_t occ_pass;
+    /* the gathered list */
+    uint32_t *list;
+    double *list_tf;
+    size_t list_n, at;
+    int gathered;
+    double idf;
+    size_t df;
+    pcur_t *one; /* a single word: its one postings cursor (fast path) */
+} gcur_t;
+
+static void gcur_seek(gcur_t *g, uint32_t target) {
+    uint32_t m = INDEX__NONE;
+    for (size_t i = 0; i < g->n; i++) {
+        acur_seek(&g->a[i], target);
+        if (g->a[i].pass < m)
+            m = g->a[i].pass;
+    }
+    g->pass = m;
+}
+
+/* The occurrences of g at g->pass, the alternatives merged; at one
+ * position the larger weight wins. */
+static const occ_t *gcur_occ(gcur_t *g) {
+    if (g->occ_pass == g->pass)
+        return &g->occ;
+    occ_t *o = &g->occ;
+    o->n = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        if (g->a[i].pass != g->pass)
+            continue;
+        const occ_t *x = acur_occ(&g->a[i]);
+        if (o->n == 0) {
+            occ_fit(o, x->n);
+            memcpy(o->pos, x->pos, x->n * sizeof *o->pos);
+            memcpy(o->w, x->w, x->n * sizeof *o->w);
+            memcpy(o->len, x->len, x->n * sizeof *o->len);
+            o->n = x->n;
+            continue;
+        }
+        /* merge x into o, from the back */
+        size_t i1 = o->n, j = x->n, same = 0;
+        for (size_t a = 0, b = 0; a < o->n && b < x->n;) {
+            if (o->pos[a] == x->pos[b])
+                same++, a++, b++;
+            else if (o->pos[a] < x->pos[b])
+                a++;
+            else
+                b++;
+        }
+        size_t n = o->n + x->n - same, k = n;
+        occ_fit(o, n);
+        while (j > 0) {
+            if (i1 > 0 && o->pos[i1 - 1] > x->pos[j - 1]) {
+                k--, i1--;
+                o->pos[k] = o->pos[i1], o->w[k] = o->w[i1],
+                o->len[k] = o->len[i1];
+            } else if (i1 > 0 && o->pos[i1 - 1] == x->pos[j - 1]) {
+                k--, i1--, j--;
+                int keep = o->w[i1] >= x->w[j];
+                o->pos[k] = o->pos[i1];
+                o->w[k] = keep ? o->w[i1] : x->w[j];
+                o->len[k] = keep ? o->len[i1] : x->len[j];
+            } else {
+                k--, j--;
+                o->pos[k] = x->pos[j], o->w[k] = x->w[j], o->len[k] = x->len[j];
+            }
+        }
+        o->n = n;
+    }
+    g->occ_pass = g->pass;
+    return o;
+}
+
+/* The weighted occurrence count of g at g->pass. */
+static double gcur_tf(gcur_t *g) {
+    if (g->n == 1 && g->a[0].n == 1)
+        return scur_tf(&g->a[0].s[0]);
+    const occ_t *o = gcur_occ(g);
+    double tf = 0;
+    for (size_t k = 0; k < o->n; k++)
+        tf += o->w[k];
+    return tf;
+}
+
+static void gcur_open(const index_t *ix, const index__pgroup_t *pg,
+                      gcur_t *g) {
+    memset(g, 0, sizeof *g);
+    g->occ_pass = INDEX__NONE;
+    g->a = vj_calloc(pg->n ? pg->n : 1, sizeof *g->a);
+    g->n = pg->n;
+    for (size_t i = 0; i < pg->n; i++) {
+        const index__alt_t *alt = &pg->alts[i];
+        acur_t *a = &g->a[i];
+        a->s = vj_calloc(alt->n ? alt->n : 1, sizeof *a->s);
+        a->n = alt->n;
+        a->pass = INDEX__NONE;
+        for (size_t k = 0; k < alt->n; k++) {
+            const index__slot_t *sl = &alt->slots[k];
+            scur_t *s = &a->s[k];
+            s->t = vj_calloc(sl->n ? sl->n : 1, sizeof *s->t);
+            s->n = sl->n;
+            s->fw = sl->folded_weight;
+            s->occ_pass = INDEX__NONE;
+            for (size_t j = 0; j < sl->n; j++)
+                pcur_init(ix, &ix->folded[sl->ids[j]], &s->t[j]);
+            if (sl->exact != INDEX__NONE) {
+                pcur_init(ix, &ix->exact[sl->exact], &s->ex);
+                s->has_ex = 1;
+            }
+            s->pass = INDEX__NONE;
+        }
+    }
+    gcur_seek(g, 0);
+    if (g->n == 1 && g->a[0].n == 1 && g->a[0].s[0].n == 1)
+        g->one = &g->a[0].s[0].t[0];
+}
+
+static void gcur_close(gcur_t *g) {
+    for (size_t i = 0; i < g->n; i++) {
+        acur_t *a = &g->a[i];
+        for (size_t k = 0; k < a->n; k++) {
+            free(a->s[k].t);
+            occ_drop(&a->s[k].occ);
+        }
+        free(a->s);
+        occ_drop(&a->occ);
+    }
+    free(g->a);
+    occ_drop(&g->occ);
+    free(g->list);
+    free(g->list_tf);
+}
+
+/* Is g a single word (one folded term, one syllable)? */
+static int gcur_simple(const gcur_t *g) {
+    return g->n == 1 && g->a[0].n == 1 && g->a[0].s[0].n == 1;
+}
+
+/* Gathers every passage of a compound term with its weighted count, then
+ * reopens its cursors (for positions later). */
+static void gcur_gather(const index_t *ix, const index__pgroup_t *pg,
+                        gcur_t *g) {
+    size_t cap = 0;
+    while (g->pass != INDEX__NONE) {
+        if (g->list_n == cap) {
+            cap = cap ? cap * 2 : 256;
+            g->list = vj_realloc(g->list, cap * sizeof *g->list);
+            g->list_tf = vj_realloc(g->list_tf, cap * sizeof *g->list_tf);
+        }
+        g->list[g->list_n] = g->pass;
+        g->list_tf[g->list_n] = gcur_tf(g);
+        g->list_n++;
+        if (g->pass == INDEX__NONE - 1)
+            break;
+        gcur_seek(g, g->pass + 1);
+    }
+    uint32_t *list = g->list;
+    double *list_tf = g->list_tf;
+    size_t n = g->list_n;
+    g->list = NULL;
+    g->list_tf = NULL;
+    gcur_close(g);
+    gcur_open(ix, pg, g);
+    g->list = list;
+    g->list_tf = list_tf;
+    g->list_n = n;
+    g->gathered = 1;
+    g->df = n;
+}
+
+/* The first passage >= p where term g occurs (INDEX__NONE: none). */
+static uint32_t term_seek(gcur_t *g, uint32_t p) {
+    if (g->one) {
+        pcur_seek(g->one, p);
+        return g->one->pass;
+    }
+    if (!g->gathered) {
+        gcur_seek(g, p);
+        return g->pass;
+    }
+    size_t lo = g->at, step = 1;
+    if (lo >= g->list_n)
+        return INDEX__NONE;
+    if (g->list[lo] < p) {
+        size_t hi = lo + 1;
+        while (hi < g->list_n && g->list[hi] < p) {
+            lo = hi;
+            step *= 2;
+            hi = lo + step;
+        }
+        if (hi > g->list_n)
+            hi = g->list_n;
+        while (lo + 1 < hi) { /* list[lo] < p; list[hi] >= p or hi == n */
+            size_t m = lo + (hi - lo) / 2;
+            if (g->list[m] < p)
+                lo = m;
+            else
+                hi = m;
+        }
+        g->at = lo = hi;
+    }
+    return lo < g->list_n ? g->list[lo] : INDEX__NONE;
+}
+
+/* A single word's cursor moved on its own: bring the levels above up to
+ * date. */
+static void term_sync(gcur_t *g) {
+    uint32_t p = g->one->pass;
+    g->a[0].s[0].pass = p;
+    g->a[0].pass = p;
+    g->pass = p;
+}
+
+static double term_tf(gcur_t *g) {
+    if (g->one) {
+        term_sync(g);
+        return scur_tf(&g->a[0].s[0]);
+    }
+    return g->gathered ? g->list_tf[g->at] : gcur_tf(g);
+}
+
+/* The occurrences of term g in passage p (where it occurs). */
+static const occ_t *term_occ(gcur_t *g, uint32_t p) {
+    if (g->one)
+        term_sync(g);
+    else if (g->gathered)
+        gcur_seek(g, p);
+    return gcur_occ(g);
+}
+
+/* --- Search ------------------------------------------------------------- */
 
 typedef struct {
     uint32_t passage;
@@ -474,21 +878,18 @@ static void heap_push(scored_t *h, size_t *n, size_t k, scored_t s) {
     }
 }
 
-/* The proximity factor of passage p: 1 + P * min(1, m / w). */
-static double proximity(gstate_t **pos, size_t k, const size_t *first,
-                        const size_t *last) {
-    size_t at[INDEX_QUERY_MAX_TERMS];
-    for (size_t g = 0; g < k; g++)
-        at[g] = first[g];
+/* The proximity factor of a passage from the occurrences of each of its k
+ * terms: 1 + P * min(1, m / w). */
+static double proximity(const occ_t **occ, size_t k) {
+    size_t at[INDEX_QUERY_MAX_TERMS] = {0};
     double best = 0;
     for (;;) {
         size_t gmin = 0;
         uint32_t lo = UINT32_MAX, hi = 0, m = 0;
         for (size_t g = 0; g < k; g++) {
-            const index__occ_t *o = &pos[g]->occ;
-            uint32_t s = (uint32_t)o->key[at[g]];
-            uint32_t e = s + o->len[at[g]] - 1;
-            m += o->len[at[g]];
+            uint32_t s = occ[g]->pos[at[g]];
+            uint32_t e = s + occ[g]->len[at[g]] - 1;
+            m += occ[g]->len[at[g]];
             if (s < lo) {
                 lo = s;
                 gmin = g;
@@ -499,7 +900,7 @@ static double proximity(gstate_t **pos, size_t k, const size_t *first,
         double r = (double)m / (double)(hi - lo + 1);
         if (r > best)
             best = r;
-        if (best >= 1.0 || ++at[gmin] == last[gmin])
+        if (best >= 1.0 || ++at[gmin] == occ[gmin]->n)
             break;
     }
     return 1.0 + INDEX_PROXIMITY * (best > 1.0 ? 1.0 : best);
@@ -514,25 +915,29 @@ int index_search(const index_t *ix, const index_query_t *q,
     res->plan = index__plan_new(ix, q);
     index_plan_t *plan = res->plan;
 
-    gstate_t *gs = vj_calloc(plan->n ? plan->n : 1, sizeof *gs);
-    gstate_t *pos[INDEX_QUERY_MAX_TERMS], *neg[INDEX_QUERY_MAX_TERMS];
+    gcur_t *gs = vj_calloc(plan->n ? plan->n : 1, sizeof *gs);
+    gcur_t *pos[INDEX_QUERY_MAX_TERMS], *neg[INDEX_QUERY_MAX_TERMS];
     size_t npos = 0, nneg = 0;
     double N = (double)ix->passage_count;
     for (size_t g = 0; g < plan->n; g++) {
-        group_occurrences(ix, &plan->groups[g], &gs[g].occ);
-        group_passages(&gs[g]);
-        double df = (double)gs[g].n;
-        gs[g].idf = log(1.0 + (N - df + 0.5) / (df + 0.5));
-        gs[g].negated = plan->groups[g].negated;
-        if (gs[g].negated)
+        const index__pgroup_t *pg = &plan->groups[g];
+        gcur_open(ix, pg, &gs[g]);
+        if (pg->negated) {
             neg[nneg++] = &gs[g];
+            continue;
+        }
+        if (gcur_simple(&gs[g]))
+            gs[g].df = ix->folded[pg->alts[0].slots[0].ids[0]].df;
         else
-            pos[npos++] = &gs[g];
+            gcur_gather(ix, pg, &gs[g]);
+        double df = (double)gs[g].df;
+        gs[g].idf = log(1.0 + (N - df + 0.5) / (df + 0.5));
+        pos[npos++] = &gs[g];
     }
     /* rarest first */
     for (size_t i = 1; i < npos; i++)
-        for (size_t j = i; j > 0 && pos[j]->n < pos[j - 1]->n; j--) {
-            gstate_t *t = pos[j];
+        for (size_t j = i; j > 0 && pos[j]->df < pos[j - 1]->df; j--) {
+            gcur_t *t = pos[j];
             pos[j] = pos[j - 1];
             pos[j - 1] = t;
         }
@@ -542,41 +947,59 @@ int index_search(const index_t *ix, const index_query_t *q,
         want = 1u << 24;
     size_t hcap = want < 1024 ? want : 1024, hn = 0;
     scored_t *heap = vj_malloc((hcap ? hcap : 1) * sizeof *heap);
-    size_t first[INDEX_QUERY_MAX_TERMS], last[INDEX_QUERY_MAX_TERMS];
     const double k1 = INDEX_BM25_K1, b = INDEX_BM25_B;
+    const occ_t *occ[INDEX_QUERY_MAX_TERMS];
 
-    for (size_t i = 0; npos > 0 && i < pos[0]->n; i++) {
-        uint32_t p = pos[0]->pass[i];
-        int ok = 1;
-        pos[0]->at = i;
-        for (size_t g = 1; g < npos && ok; g++)
-            ok = seek(pos[g], p);
-        for (size_t g = 0; g < nneg && ok; g++)
-            ok = !seek(neg[g], p);
-        uint32_t doc = ix->passage_doc[p];
-        if (!ok || (opts->doc_allowed && !opts->doc_allowed[doc]))
+    uint32_t p = 0;
+    while (npos > 0) {
+        /* leapfrog: every required term at one passage */
+        p = term_seek(pos[0], p);
+        if (p == INDEX__NONE)
+            break;
+        size_t g = 1;
+        for (; g < npos; g++) {
+            uint32_t r = term_seek(pos[g], p);
+            if (r != p) {
+                p = r;
+                break;
+            }
+        }
+        if (p == INDEX__NONE)
+            break;
+        if (g < npos)
             continue;
-        double norm = k1 * (1.0 - b + b * ix->passage_len[p] / ix->avg_len);
-        double score = 0;
-        for (size_t g = 0; g < npos; g++) {
-            gstate_t *gg = pos[g];
-            first[g] = gg->off[gg->at];
-            last[g] = gg->off[gg->at + 1];
-            double tf = 0;
-            for (size_t o = first[g]; o < last[g]; o++)
-                tf += gg->occ.w[o];
-            score += gg->idf * tf * (k1 + 1.0) / (tf + norm);
+        int ok = 1;
+        for (size_t k = 0; k < nneg && ok; k++)
+            ok = term_seek(neg[k], p) != p;
+        uint32_t doc = ix->passage_doc[p];
+        if (ok && (opts->doc_allowed == NULL || opts->doc_allowed[doc])) {
+            double norm =
+                k1 * (1.0 - b + b * ix->passage_len[p] / ix->avg_len);
+            double score = 0;
+            for (size_t k = 0; k < npos; k++) {
+                double tf = term_tf(pos[k]);
+                score += pos[k]->idf * tf * (k1 + 1.0) / (tf + norm);
+            }
+            res->total++;
+            res->doc_matches[doc]++;
+            /* proximity only where the passage could still make the page */
+            if (npos > 1 && want > 0 &&
+                (hn < want ||
+                 score * (1.0 + INDEX_PROXIMITY) >= heap[0].score)) {
+                for (size_t k = 0; k < npos; k++)
+                    occ[k] = term_occ(pos[k], p);
+                score *= proximity(occ, npos);
+            }
+            scored_t s = {p, score, ix->doc_date[doc]};
+            if (hn == hcap && hcap < want) {
+                hcap = hcap * 2 < want ? hcap * 2 : want;
+                heap = vj_realloc(heap, hcap * sizeof *heap);
+            }
+            heap_push(heap, &hn, want, s);
         }
-        if (npos > 1)
-            score *= proximity(pos, npos, first, last);
-        res->total++;
-        res->doc_matches[doc]++;
-        scored_t s = {p, score, ix->doc_date[doc]};
-        if (hn == hcap && hcap < want) {
-            hcap = hcap * 2 < want ? hcap * 2 : want;
-            heap = vj_realloc(heap, hcap * sizeof *heap);
-        }
-        heap_push(heap, &hn, want, s);
+        if (p == INDEX__NONE - 1)
+            break;
+        p++;
     }
     if (hn > 1)
         qsort(heap, hn, sizeof *heap, cmp_scored);
@@ -591,11 +1014,8 @@ int index_search(const index_t *ix, const index_query_t *q,
         }
     }
     free(heap);
-    for (size_t g = 0; g < plan->n; g++) {
-        index__occ_free(&gs[g].occ);
-        free(gs[g].pass);
-        free(gs[g].off);
-    }
+    for (size_t g = 0; g < plan->n; g++)
+        gcur_close(&gs[g]);
     free(gs);
     return 0;
 }

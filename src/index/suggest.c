@@ -207,6 +207,7 @@ int index_suggest(const index_t *ix, const char *q, size_t len, size_t limit,
             budget -= t->cf;
             /* decode the exact postings */
             const uint8_t *p = ix->postings + t->post, *end = p + t->post_len;
+            const uint8_t *pp = ix->postings + t->pos;
             uint32_t base = 0, count = 0;
             uint64_t first = 0;
             size_t j = 0;
@@ -215,7 +216,7 @@ int index_suggest(const index_t *ix, const char *q, size_t len, size_t limit,
                 base = pass + 1;
                 uint32_t tf = index__varint_get(&p), pos = 0;
                 for (uint32_t k = 0; k < tf; k++) {
-                    pos += index__varint_get(&p);
+                    pos += index__varint_get(&pp);
                     if (pos < nt - 1)
                         continue;
                     uint64_t start = (uint64_t)pass << 32 | (pos - (nt - 1));

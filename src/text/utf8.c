@@ -72,7 +72,7 @@ int text_utf8_validate(const char *s, size_t len, size_t *bad) {
     return 0;
 }
 
-int32_t text_utf8_next(const char *s, size_t len, size_t *i) {
+int32_t text__utf8_next_multi(const char *s, size_t len, size_t *i) {
     const unsigned char *u = (const unsigned char *)s;
     size_t p = *i;
 
