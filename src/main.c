@@ -30,6 +30,7 @@ typedef struct {
     const char *lexicon_dir;
     http_config_t http;
     unsigned drain_timeout_s;
+    unsigned cache_mb;
 } config_t;
 
 static const char USAGE[] =
@@ -65,6 +66,8 @@ static const char USAGE[] =
     " [VJCORPUS_TIMEOUT] (30)\n"
     "  --drain-timeout SECONDS   shutdown drain limit"
     " [VJCORPUS_DRAIN_TIMEOUT] (10)\n"
+    "  --cache-mb MB             response cache size, 0 for none"
+    " [VJCORPUS_CACHE_MB] (64)\n"
     "  -h, --help                this help\n"
     "  --version                 print the version\n";
 
@@ -110,6 +113,7 @@ enum {
     OPT_MAX_CONN_IP,
     OPT_TIMEOUT,
     OPT_DRAIN,
+    OPT_CACHE,
     OPT_VERSION,
 };
 
@@ -150,6 +154,9 @@ static void apply(config_t *cfg, int opt, const char *v) {
     case OPT_DRAIN:
         cfg->drain_timeout_s = parse_uint("drain timeout", v, 3600);
         break;
+    case OPT_CACHE:
+        cfg->cache_mb = parse_uint("cache size", v, 1u << 20);
+        break;
     }
 }
 
@@ -169,6 +176,7 @@ static void config_load(config_t *cfg, int argc, char **argv) {
         {"VJCORPUS_MAX_CONNECTIONS_PER_IP", OPT_MAX_CONN_IP},
         {"VJCORPUS_TIMEOUT", OPT_TIMEOUT},
         {"VJCORPUS_DRAIN_TIMEOUT", OPT_DRAIN},
+        {"VJCORPUS_CACHE_MB", OPT_CACHE},
     };
     static const struct option longopts[] = {
         {"corpus", required_argument, NULL, OPT_CORPUS},
@@ -182,6 +190,7 @@ static void config_load(config_t *cfg, int argc, char **argv) {
         {"max-connections-per-ip", required_argument, NULL, OPT_MAX_CONN_IP},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"drain-timeout", required_argument, NULL, OPT_DRAIN},
+        {"cache-mb", required_argument, NULL, OPT_CACHE},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -191,6 +200,7 @@ static void config_load(config_t *cfg, int argc, char **argv) {
     cfg->corpus_dir = "data/corpus";
     cfg->lexicon_dir = "data/lexicon";
     cfg->drain_timeout_s = 10;
+    cfg->cache_mb = 64;
     http_config_init(&cfg->http);
 
     for (size_t i = 0; i < VJ_ARRAY_SIZE(envs); i++) {
@@ -468,6 +478,7 @@ static int cmd_serve(config_t *cfg) {
     app.cfg = cfg;
     app.loop = uv_default_loop();
     app.api = api_new();
+    api_set_cache_bytes(app.api, (size_t)cfg->cache_mb << 20);
     signal(SIGPIPE, SIG_IGN);
 
     const http_route_t *routes;

@@ -45,6 +45,10 @@ api_t *api_new(void);
 void api_free(api_t *api);
 /* Serves snap from now on; steals the reference. */
 void api_publish(api_t *api, api_snapshot_t *snap);
+/* Bounds the response cache to bytes (0 turns it off; default 64 MiB). A
+ * repeated GET of the same target is answered from the cache until the
+ * next snapshot is published. */
+void api_set_cache_bytes(api_t *api, size_t bytes);
 /* The snapshot being served, with a new reference, or NULL while none has
  * been published. */
 api_snapshot_t *api_current(api_t *api);

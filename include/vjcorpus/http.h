@@ -141,6 +141,33 @@ void http_req_problem(http_req_t *req, int status, const char *type_slug,
                       const char *param, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* --- Reusable responses ------------------------------------------------ */
+
+/* A 200 answer kept to serve again (a response cache's entry): its body,
+ * entity tag, Link header and, built on first use, its gzip form and the
+ * libmicrohttpd responses of both, so serving it again allocates nothing.
+ * Loop thread only. */
+typedef struct http_cached http_cached_t;
+
+/* Turns the answer a handler just gave req into a reusable response and
+ * answers req from it. Returns the new object (the caller's reference, to
+ * drop with http_cached_free()), or NULL when the answer is not a 200 with
+ * a body of its own that may be stored (req is then unchanged). */
+http_cached_t *http_req_keep(http_req_t *req);
+
+/* Answers req with c (req takes a reference of its own). */
+void http_req_answer_cached(http_req_t *req, http_cached_t *c);
+
+/* Drops the owner's reference; responses in flight finish first. */
+void http_cached_free(http_cached_t *c);
+void http_cached_unref(http_cached_t *c);
+
+/* Bytes c holds (body, gzip form, headers). */
+size_t http_cached_bytes(const http_cached_t *c);
+
+/* The request target as received: path and query, not decoded. */
+const char *http_req_target(const http_req_t *req, size_t *len);
+
 /* Adds Link rel=first/prev/next/last headers for a list of total items seen
  * through limit/offset, built from the request's own path and query. */
 void http_req_paging(http_req_t *req, size_t total, long limit, long offset);

@@ -27,6 +27,27 @@ static const char *const search_params[] = {"q", "document", "from", "to",
                                             NULL};
 static const char *const suggest_params[] = {"q", "limit", NULL};
 
+/* Answers from the response cache, or runs the handler and keeps its
+ * answer. */
+static void cached_handler(http_req_t *req, void *data) {
+    api__route_t *r = data;
+    api_t *api = r->api;
+    size_t n;
+    const char *key = http_req_target(req, &n);
+    http_cached_t *hit = api__cache_get(&api->cache, key, n);
+    if (hit) {
+        http_req_answer_cached(req, hit);
+        return;
+    }
+    uint64_t generation = api->cache.generation;
+    r->handler(req, api);
+    if (api->cache.slots == NULL || generation != api->cache.generation)
+        return;
+    http_cached_t *kept = http_req_keep(req);
+    if (kept)
+        api__cache_put(&api->cache, key, n, kept);
+}
+
 api_t *api_new(void) {
     api_t *api = vj_calloc(1, sizeof *api);
     const http_route_t routes[] = {
@@ -54,20 +75,39 @@ api_t *api_new(void) {
     api->route_count = VJ_ARRAY_SIZE(routes);
     api->routes = vj_malloc(sizeof routes);
     memcpy(api->routes, routes, sizeof routes);
+    /* every resource but health and the OpenAPI document (static already)
+     * answers through the response cache */
+    api->wrapped = vj_calloc(api->route_count, sizeof *api->wrapped);
+    for (size_t i = 0; i < api->route_count; i++) {
+        if (api->routes[i].flags & HTTP_ROUTE_ALWAYS)
+            continue;
+        api->wrapped[i] = (api__route_t){api, api->routes[i].handler};
+        api->routes[i].handler = cached_handler;
+        api->routes[i].data = &api->wrapped[i];
+    }
+    api__cache_init(&api->cache, API__CACHE_DEFAULT_BYTES);
     return api;
+}
+
+void api_set_cache_bytes(api_t *api, size_t bytes) {
+    api__cache_free(&api->cache);
+    api__cache_init(&api->cache, bytes);
 }
 
 void api_free(api_t *api) {
     if (api == NULL)
         return;
     api_snapshot_unref(api->current);
+    api__cache_free(&api->cache);
     free(api->routes);
+    free(api->wrapped);
     free(api);
 }
 
 void api_publish(api_t *api, api_snapshot_t *snap) {
     api_snapshot_t *old = api->current;
     api->current = snap;
+    api__cache_clear(&api->cache);
     api_snapshot_unref(old);
 }
 
@@ -93,13 +133,6 @@ void api__respond(http_req_t *req, int status, json_t *o) {
     http_req_json(req, status, body, strlen(body));
 }
 
-static void release_snapshot(void *snap) { api_snapshot_unref(snap); }
-
-void api__respond_cached(http_req_t *req, api_snapshot_t *snap,
-                         const char *body, size_t len, uint64_t hash) {
-    http_req_json_shared(req, 200, body, len, hash, release_snapshot,
-                         api_snapshot_ref(snap));
-}
 
 json_t *api__string_or_null(const char *s) {
     return s ? json_string(s) : json_null();

@@ -158,7 +158,7 @@ void api__documents_get(http_req_t *req, void *data) {
         http_req_problem(req, 404, "not-found", NULL,
                          "No document with id '%s'.", id);
     else
-        api__respond_cached(req, snap, snap->doc_json[i],
-                            snap->doc_json_len[i], snap->doc_json_hash[i]);
+        api__respond(req, 200,
+                     api__document_detail(corpus_doc_at(snap->corpus, i)));
     api_snapshot_unref(snap);
 }

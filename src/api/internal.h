@@ -24,21 +24,57 @@ struct api_snapshot {
     extract_lexicon_t *xlex;
     extract_result_t *extract;
     char loaded_at[32]; /* ISO 8601 UTC */
-    /* The serialised detail of each document, in corpus order, built with
-     * the snapshot so GET /api/v1/documents/{id} only copies bytes. */
-    char **doc_json;
-    size_t *doc_json_len;
-    uint64_t *doc_json_hash;
     /* the most frequent syllables and two-syllable words (terms.c) */
     api_term_t *top_words, *top_pairs;
     size_t top_word_count, top_pair_count;
     index_t *index; /* full-text search over the paragraphs (search.c) */
 };
 
+/* --- The response cache (cache.c) -------------------------------------- */
+
+#define API__CACHE_SETS 1024
+#define API__CACHE_WAYS 4
+#define API__CACHE_DEFAULT_BYTES ((size_t)64 << 20)
+
+typedef struct {
+    char *key; /* the request target */
+    size_t key_len;
+    uint64_t hash;
+    http_cached_t *resp;
+    size_t bytes;
+    uint64_t used; /* clock of the last use */
+} api__cache_entry_t;
+
+typedef struct {
+    api__cache_entry_t *slots; /* sets * API__CACHE_WAYS; NULL: off */
+    size_t sets;
+    size_t max_bytes, bytes, count;
+    uint64_t clock, generation;
+    uint64_t hits, misses;
+} api__cache_t;
+
+void api__cache_init(api__cache_t *c, size_t max_bytes);
+void api__cache_free(api__cache_t *c);
+/* Drops every entry (a new snapshot) and starts a new generation. */
+void api__cache_clear(api__cache_t *c);
+/* The entry for a target (borrowed), or NULL. */
+http_cached_t *api__cache_get(api__cache_t *c, const char *key, size_t n);
+/* Keeps resp (takes it) for a target, or frees it when it does not fit. */
+void api__cache_put(api__cache_t *c, const char *key, size_t n,
+                    http_cached_t *resp);
+
+/* A route's handler and the api, for the caching wrapper. */
+typedef struct {
+    api_t *api;
+    http_handler_cb handler;
+} api__route_t;
+
 struct api {
     api_snapshot_t *current;
     http_route_t *routes;
     size_t route_count;
+    api__route_t *wrapped; /* one per route */
+    api__cache_t cache;
 };
 
 /* Dumps o compactly, drops the reference and answers req with it. */
@@ -49,11 +85,6 @@ void api__respond(http_req_t *req, int status, json_t *o);
 int api__terms_count(api_snapshot_t *snap, const char *lexicon_dir,
                      corpus_problem_cb cb, void *data);
 void api__terms_free(api_snapshot_t *snap);
-
-/* Answers req with a body cached in snap, holding a reference to snap until
- * the response is sent. */
-void api__respond_cached(http_req_t *req, api_snapshot_t *snap,
-                         const char *body, size_t len, uint64_t hash);
 
 /* A JSON string, or null for NULL. */
 json_t *api__string_or_null(const char *s);

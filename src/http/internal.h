@@ -84,6 +84,8 @@ struct http_req {
     vj_buf_t timing;
 
     size_t bytes; /* body bytes sent, for the access log */
+    http_cached_t *cached; /* answered from a reusable response */
+    int cache_fresh;       /* ... made by this request */
 };
 
 /* router.c */

@@ -154,9 +154,15 @@ void http__req_free(http_req_t *req) {
         req->release(req->release_data);
     else
         free(req->body);
+    http_cached_unref(req->cached);
     vj_buf_free(&req->link);
     vj_buf_free(&req->timing);
     free(req);
+}
+
+const char *http_req_target(const http_req_t *req, size_t *len) {
+    *len = req->raw_uri_len;
+    return req->raw_uri;
 }
 
 const char *http_req_path_param(const http_req_t *req, const char *name) {

@@ -280,7 +280,164 @@ static void add(struct MHD_Response *r, const char *name, const char *value) {
     MHD_add_response_header(r, name, value);
 }
 
+/* The headers every response keeps (not Content-Type, ETag, Link,
+ * Server-Timing and the status-specific ones). */
+static void add_common(const http_server_t *s, struct MHD_Response *r,
+                       int status, int no_store) {
+    add(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+    if (status != 304 && (no_store || status >= 300)) {
+        add(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    } else {
+        char cc[64];
+        snprintf(cc, sizeof cc, "public, max-age=%u, must-revalidate",
+                 s->cfg.max_age_s);
+        add(r, MHD_HTTP_HEADER_CACHE_CONTROL, cc);
+    }
+    add(r, "Access-Control-Allow-Origin", s->cors_origin);
+    add(r, "Access-Control-Expose-Headers", "ETag, Link, Server-Timing");
+    add(r, "X-Content-Type-Options", "nosniff");
+}
+
+/* --- Reusable responses ------------------------------------------------- */
+
+struct http_cached {
+    unsigned refs; /* the owner's, one per live MHD response built on it */
+    char *body;
+    size_t len;
+    char *gz;
+    size_t gz_len;
+    int gz_tried;
+    char tag[24];
+    char *link;
+    const char *content_type;
+    struct MHD_Response *plain, *zipped;
+};
+
+static void cached_release(void *cls) { http_cached_unref(cls); }
+
+void http_cached_unref(http_cached_t *c) {
+    if (c == NULL || --c->refs > 0)
+        return;
+    free(c->body);
+    free(c->gz);
+    free(c->link);
+    free(c);
+}
+
+/* Drops the owner's reference: the prebuilt responses go too (each frees
+ * its reference when libmicrohttpd is done sending it). */
+void http_cached_free(http_cached_t *c) {
+    if (c == NULL)
+        return;
+    struct MHD_Response *p = c->plain, *z = c->zipped;
+    c->plain = c->zipped = NULL;
+    if (p)
+        MHD_destroy_response(p);
+    if (z)
+        MHD_destroy_response(z);
+    http_cached_unref(c);
+}
+
+size_t http_cached_bytes(const http_cached_t *c) {
+    return sizeof *c + c->len + c->gz_len + (c->link ? strlen(c->link) : 0);
+}
+
+http_cached_t *http_req_keep(http_req_t *req) {
+    if (!req->answered || req->status != 200 || req->no_store ||
+        req->body == NULL || req->body_len == 0 || req->release)
+        return NULL;
+    http_cached_t *c = vj_calloc(1, sizeof *c);
+    c->refs = 1;
+    c->body = req->body;
+    c->len = req->body_len;
+    c->content_type = req->content_type;
+    uint64_t h = vj_hash64(VJ_HASH_INIT, c->body, c->len);
+    snprintf(c->tag, sizeof c->tag, "%016llx", (unsigned long long)h);
+    if (req->link.len)
+        c->link = vj_strdup(req->link.data);
+    req->body = NULL;
+    req->body_len = 0;
+    req->answered = 0;
+    http_req_answer_cached(req, c);
+    req->cache_fresh = 1; /* this one answers as a miss, with its timing */
+    return c;
+}
+
+void http_req_answer_cached(http_req_t *req, http_cached_t *c) {
+    if (req->answered)
+        return;
+    req->answered = 1;
+    req->status = 200;
+    req->content_type = c->content_type;
+    c->refs++;
+    req->cached = c;
+}
+
+static struct MHD_Response *cached_response(http_server_t *s,
+                                            http_cached_t *c, int gz) {
+    const char *body = gz ? c->gz : c->body;
+    size_t len = gz ? c->gz_len : c->len;
+    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
+        len, (void *)(uintptr_t)body, cached_release, c);
+    if (r == NULL)
+        return NULL;
+    c->refs++;
+    char etag[48];
+    snprintf(etag, sizeof etag, "\"%s%s\"", c->tag, gz ? "-gzip" : "");
+    add(r, MHD_HTTP_HEADER_CONTENT_TYPE, c->content_type);
+    add(r, MHD_HTTP_HEADER_ETAG, etag);
+    if (gz)
+        add(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+    add_common(s, r, 200, 0);
+    if (c->link)
+        add(r, MHD_HTTP_HEADER_LINK, c->link);
+    add(r, "Server-Timing", "cache;desc=\"hit\"");
+    return r;
+}
+
+/* Queues req's cached answer; 0, or -1 when the ordinary path must answer
+ * (a 304, or no memory for a prebuilt response). */
+static int queue_cached(http_req_t *req) {
+    http_server_t *s = req->srv;
+    http_cached_t *c = req->cached;
+    struct MHD_Connection *conn = req->conn;
+    const char *inm =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match");
+    if (inm && http__etag_matches(inm, c->tag))
+        return -1;
+    const char *ae =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding");
+    int gz = 0;
+    if (c->len >= GZIP_MIN_BYTES && http__accepts_gzip(ae)) {
+        if (!c->gz_tried) {
+            c->gz_tried = 1;
+            c->gz = gzip_compress(c->body, c->len, &c->gz_len);
+        }
+        gz = c->gz != NULL;
+    }
+    struct MHD_Response **slot = gz ? &c->zipped : &c->plain;
+    if (*slot == NULL && (*slot = cached_response(s, c, gz)) == NULL)
+        return -1;
+    req->status = 200;
+    req->bytes = gz ? c->gz_len : c->len;
+    req->queued = MHD_queue_response(conn, 200, *slot) == MHD_YES;
+    return 0;
+}
+
 void http__req_queue(http_req_t *req) {
+    if (req->cached) {
+        if (!req->cache_fresh && queue_cached(req) == 0)
+            return;
+        /* the ordinary path, over the cached body */
+        http_cached_t *c = req->cached;
+        req->cached = NULL;
+        req->answered = 0;
+        http_req_json_shared(req, 200, c->body, c->len, 0, cached_release, c);
+        req->hash_set = 0;
+        req->content_type = c->content_type;
+        if (c->link && req->link.len == 0)
+            vj_buf_puts(&req->link, c->link);
+    }
     http_server_t *s = req->srv;
     struct MHD_Connection *c = req->conn;
     int status = req->status;
@@ -339,18 +496,7 @@ void http__req_queue(http_req_t *req) {
         add(r, MHD_HTTP_HEADER_ETAG, etag);
     if (gz)
         add(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
-    add(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
-    if (status != 304 && (req->no_store || status >= 300)) {
-        add(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    } else {
-        char cc[64];
-        snprintf(cc, sizeof cc, "public, max-age=%u, must-revalidate",
-                 s->cfg.max_age_s);
-        add(r, MHD_HTTP_HEADER_CACHE_CONTROL, cc);
-    }
-    add(r, "Access-Control-Allow-Origin", s->cors_origin);
-    add(r, "Access-Control-Expose-Headers", "ETag, Link, Server-Timing");
-    add(r, "X-Content-Type-Options", "nosniff");
+    add_common(s, r, status, req->no_store);
     if (req->link.len && status == 200)
         add(r, MHD_HTTP_HEADER_LINK, req->link.data);
     if (req->allow)
