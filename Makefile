@@ -56,7 +56,7 @@ REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/replay/%)
 FUZZ_BIN   := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
 .PHONY: all run deps test check check-san check-unit check-api check-replay \
-        check-openapi lint-openapi check-container fuzz bench-search format clean
+        check-openapi lint-openapi check-container fuzz bench-search bench format clean
 
 all: $(BIN)
 
@@ -167,6 +167,13 @@ fuzz: $(FUZZ_BIN)
 # --seconds S. Not a test: make test never depends on timings.
 bench-search:
 	BUILD=$(BUILD) bench/bench-search $(BENCH_ARGS)
+
+# The whole benchmark (bench/run --help): installs what it needs, builds,
+# generates the corpus, measures startup, search in process and over HTTP
+# (wrk; nginx for comparison) and prints one table. BENCH_ARGS: --articles N
+# --duration S --seconds S --only startup,inproc,http --corpus DIR.
+bench:
+	BUILD=$(BUILD) bench/run $(BENCH_ARGS)
 
 format:
 	clang-format -i $$(find src include tests -name '*.[ch]')
