@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <malloc.h>
 #include <unistd.h>
 
 typedef struct {
@@ -420,6 +421,9 @@ static void build_after_cb(uv_work_t *w, int status) {
     size_t n = corpus_doc_count(api_snapshot_corpus(app->built));
     api_publish(app->api, app->built);
     app->built = NULL;
+    /* the build's scratch memory (and the old snapshot's, when no request
+     * holds it any more) goes back to the system */
+    malloc_trim(0);
     http_server_set_ready(app->server, 1);
     fprintf(stderr, "vjcorpus: %s %zu documents in %.1f ms (%d problem%s)\n",
             first ? "serving" : "reloaded", n, ms, app->report.problems,
@@ -513,6 +517,9 @@ static int cmd_serve(config_t *cfg) {
 }
 
 int main(int argc, char **argv) {
+    /* Snapshots are built on pool threads; glibc would give each its own
+     * arena, which keeps freed memory per thread. Two arenas are enough. */
+    mallopt(M_ARENA_MAX, 2);
     config_t cfg;
     config_load(&cfg, argc, argv);
     if (strcmp(cfg.command, "serve") == 0)

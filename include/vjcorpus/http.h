@@ -141,6 +141,18 @@ void http_req_problem(http_req_t *req, int status, const char *type_slug,
                       const char *param, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* --- Answering later ------------------------------------------------ */
+
+/* Called by a handler that answers later (work on the libuv threadpool):
+ * the connection is suspended when the handler returns, and the loop keeps
+ * serving others. The handler's work must not touch req off the loop
+ * thread; back on the loop it answers req as usual (http_req_json, ...)
+ * and calls http_req_resume(req), which sends the answer. */
+void http_req_suspend(http_req_t *req);
+void http_req_resume(http_req_t *req);
+/* The loop the request is served on (for uv_queue_work). */
+uv_loop_t *http_req_loop(const http_req_t *req);
+
 /* --- Reusable responses ------------------------------------------------ */
 
 /* A 200 answer kept to serve again (a response cache's entry): its body,
@@ -154,6 +166,10 @@ typedef struct http_cached http_cached_t;
  * drop with http_cached_free()), or NULL when the answer is not a 200 with
  * a body of its own that may be stored (req is then unchanged). */
 http_cached_t *http_req_keep(http_req_t *req);
+
+/* Has req been answered, and with a 200? (Suspended requests have not,
+ * until their handler answers.) */
+int http_req_answered_ok(const http_req_t *req);
 
 /* Answers req with c (req takes a reference of its own). */
 void http_req_answer_cached(http_req_t *req, http_cached_t *c);

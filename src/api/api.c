@@ -41,8 +41,19 @@ static void cached_handler(http_req_t *req, void *data) {
     }
     uint64_t generation = api->cache.generation;
     r->handler(req, api);
-    if (api->cache.slots == NULL || generation != api->cache.generation)
+    api__cache_keep(api, req, generation);
+}
+
+uint64_t api__cache_generation(const api_t *api) {
+    return api->cache.generation;
+}
+
+void api__cache_keep(api_t *api, http_req_t *req, uint64_t generation) {
+    if (api->cache.slots == NULL || generation != api->cache.generation ||
+        !http_req_answered_ok(req))
         return;
+    size_t n;
+    const char *key = http_req_target(req, &n);
     http_cached_t *kept = http_req_keep(req);
     if (kept)
         api__cache_put(&api->cache, key, n, kept);

@@ -28,6 +28,11 @@ struct api_snapshot {
     api_term_t *top_words, *top_pairs;
     size_t top_word_count, top_pair_count;
     index_t *index; /* full-text search over the paragraphs (search.c) */
+    /* the distinct published years, ascending, and each document's index
+     * among them (year_count: unknown), for the search facets */
+    int *years;
+    size_t year_count;
+    uint16_t *doc_year;
 };
 
 /* --- The response cache (cache.c) -------------------------------------- */
@@ -62,6 +67,14 @@ http_cached_t *api__cache_get(api__cache_t *c, const char *key, size_t n);
 /* Keeps resp (takes it) for a target, or frees it when it does not fit. */
 void api__cache_put(api__cache_t *c, const char *key, size_t n,
                     http_cached_t *resp);
+
+/* Keeps req's answer (if a 200 of its own) in api's cache, unless the
+ * cache moved to a new generation (a new snapshot) since generation. */
+void api__cache_keep(api_t *api, http_req_t *req, uint64_t generation);
+uint64_t api__cache_generation(const api_t *api);
+
+/* The documents facet of a search lists at most this many. */
+#define API__FACET_DOCS 100
 
 /* A route's handler and the api, for the caching wrapper. */
 typedef struct {

@@ -86,8 +86,151 @@ static json_t *hit_json(const api_snapshot_t *snap, const index_result_t *res,
     return o;
 }
 
-void api__search(http_req_t *req, void *data) {
+/* A search in flight: bound on the loop, run on the threadpool (index
+ * search and the whole JSON body), answered back on the loop. */
+typedef struct {
+    uv_work_t work;
+    http_req_t *req;
+    api_t *api;
+    uint64_t generation; /* of the response cache when it started */
+    api_snapshot_t *snap;
+    index_query_t *query;
+    uint8_t *allowed;
+    char *q;
+    long limit, offset;
+    char *body; /* the answer */
+    size_t len, total;
+    uint64_t search_us, render_us;
+} search_job_t;
+
+typedef struct {
+    uint32_t doc, count;
+} doc_count_t;
+
+/* Is a listed before b (more matches, then corpus order)? */
+static int doc_before(const doc_count_t *a, const doc_count_t *b) {
+    return a->count != b->count ? a->count > b->count : a->doc < b->doc;
+}
+
+static int cmp_doc_count(const void *a, const void *b) {
+    const doc_count_t *x = a, *y = b;
+    return doc_before(x, y) ? -1 : doc_before(y, x) ? 1 : 0;
+}
+
+/* Keeps the best k of the documents in h (a heap, its worst on top). */
+static void top_push(doc_count_t *h, size_t *n, size_t k, doc_count_t v) {
+    if (*n < k) {
+        size_t i = (*n)++;
+        h[i] = v;
+        while (i > 0 && doc_before(&h[(i - 1) / 2], &h[i])) {
+            doc_count_t t = h[i];
+            h[i] = h[(i - 1) / 2];
+            h[(i - 1) / 2] = t;
+            i = (i - 1) / 2;
+        }
+        return;
+    }
+    if (!doc_before(&v, &h[0]))
+        return;
+    h[0] = v;
+    for (size_t i = 0;;) {
+        size_t l = 2 * i + 1, r = l + 1, w = i;
+        if (l < *n && doc_before(&h[w], &h[l]))
+            w = l;
+        if (r < *n && doc_before(&h[w], &h[r]))
+            w = r;
+        if (w == i)
+            break;
+        doc_count_t t = h[i];
+        h[i] = h[w];
+        h[w] = t;
+        i = w;
+    }
+}
+
+/* facets: matches per document (the API__FACET_DOCS documents with the
+ * most, most first) and per published year (all, ascending, then
+ * "unknown") */
+static json_t *facets_json(const api_snapshot_t *snap,
+                           const index_result_t *res) {
+    size_t docs = res->doc_count, n = 0;
+    doc_count_t top[API__FACET_DOCS];
+    uint32_t *per_year = vj_calloc(snap->year_count + 1, sizeof *per_year);
+    for (size_t d = 0; d < docs; d++) {
+        uint32_t c = res->doc_matches[d];
+        if (c == 0)
+            continue;
+        per_year[snap->doc_year[d]] += c;
+        top_push(top, &n, API__FACET_DOCS, (doc_count_t){(uint32_t)d, c});
+    }
+    qsort(top, n, sizeof *top, cmp_doc_count);
+    json_t *by_doc = json_object();
+    for (size_t i = 0; i < n; i++)
+        json_object_set_new(by_doc,
+                            corpus_doc_at(snap->corpus, top[i].doc)->id,
+                            json_integer((json_int_t)top[i].count));
+    json_t *by_year = json_object();
+    for (size_t y = 0; y <= snap->year_count; y++) {
+        if (per_year[y] == 0)
+            continue;
+        char key[16] = "unknown";
+        if (y < snap->year_count)
+            snprintf(key, sizeof key, "%d", snap->years[y]);
+        json_object_set_new(by_year, key, json_integer((json_int_t)per_year[y]));
+    }
+    free(per_year);
+    return json_pack("{s:o, s:o}", "document", by_doc, "year", by_year);
+}
+
+static void search_work(uv_work_t *w) {
+    search_job_t *job = w->data;
+    api_snapshot_t *snap = job->snap;
     uint64_t t0 = vj_now_us();
+    index_search_options_t opts = {job->allowed, (size_t)job->offset,
+                                   (size_t)job->limit};
+    index_result_t res;
+    index_search(snap->index, job->query, &opts, &res);
+    uint64_t t1 = vj_now_us();
+    json_t *items = json_array();
+    for (size_t i = 0; i < res.hit_count; i++)
+        json_array_append_new(items, hit_json(snap, &res, &res.hits[i]));
+    json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:o, s:o}", "query", job->q,
+                          "total", (json_int_t)res.total, "limit",
+                          (json_int_t)job->limit, "offset",
+                          (json_int_t)job->offset, "items", items, "facets",
+                          facets_json(snap, &res));
+    job->total = res.total;
+    index_result_cleanup(&res);
+    job->body = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12));
+    job->len = job->body ? strlen(job->body) : 0;
+    json_decref(o);
+    job->search_us = t1 - t0;
+    job->render_us = vj_now_us() - t1;
+}
+
+static void search_done(uv_work_t *w, int status) {
+    search_job_t *job = w->data;
+    http_req_t *req = job->req;
+    if (status != 0 || job->body == NULL) {
+        free(job->body);
+        http_req_problem(req, 500, "internal-error", NULL,
+                         "The search could not be completed.");
+    } else {
+        http_req_paging(req, job->total, job->limit, job->offset);
+        http_req_timing(req, "search", job->search_us);
+        http_req_timing(req, "render", job->render_us);
+        http_req_json(req, 200, job->body, job->len);
+        api__cache_keep(job->api, req, job->generation);
+    }
+    http_req_resume(req);
+    index_query_free(job->query);
+    free(job->allowed);
+    free(job->q);
+    api_snapshot_unref(job->snap);
+    free(job);
+}
+
+void api__search(http_req_t *req, void *data) {
     long limit, offset;
     extract_ymd_t from, to;
     int has_range;
@@ -95,17 +238,18 @@ void api__search(http_req_t *req, void *data) {
     if (q == NULL || http_req_paging_params(req, &limit, &offset) != 0 ||
         api__range_params(req, &from, &to, &has_range) != 0)
         return;
-    api_snapshot_t *snap = api_current(data);
+    api_t *api = data;
+    api_snapshot_t *snap = api_current(api);
     size_t only;
     index_query_t *query = NULL;
     const char *why = NULL;
     if (api__document_param(req, snap, &only) != 0)
-        goto done;
+        goto fail;
     int rc = index_query_parse(q, strlen(q), &query, &why);
     if (rc != 0) {
         http_req_problem(req, 400, "invalid-parameter", "q",
                          "Query parameter 'q' cannot be searched: %s.", why);
-        goto done;
+        goto fail;
     }
 
     size_t docs = corpus_doc_count(snap->corpus);
@@ -126,41 +270,33 @@ void api__search(http_req_t *req, void *data) {
             allowed[d] = 1;
         }
     }
-    index_search_options_t opts = {allowed, (size_t)offset, (size_t)limit};
-    index_result_t res;
-    index_search(snap->index, query, &opts, &res);
-    free(allowed);
-    uint64_t t1 = vj_now_us();
-
-    json_t *items = json_array();
-    for (size_t i = 0; i < res.hit_count; i++)
-        json_array_append_new(items, hit_json(snap, &res, &res.hits[i]));
-    json_t *by_doc = json_object(), *by_year = json_object();
-    for (size_t d = 0; d < docs; d++) {
-        if (res.doc_matches[d] == 0)
-            continue;
-        const corpus_doc_t *doc = corpus_doc_at(snap->corpus, d);
-        json_object_set_new(by_doc, doc->id,
-                            json_integer((json_int_t)res.doc_matches[d]));
-        char year[16] = "unknown";
-        if (doc->published.precision != CORPUS_PREC_NONE)
-            snprintf(year, sizeof year, "%d", doc->published.year);
-        json_t *v = json_object_get(by_year, year);
-        json_object_set_new(by_year, year,
-                            json_integer((v ? json_integer_value(v) : 0) +
-                                         (json_int_t)res.doc_matches[d]));
+    search_job_t *job = vj_calloc(1, sizeof *job);
+    *job = (search_job_t){.req = req,
+                          .api = api,
+                          .generation = api__cache_generation(api),
+                          .snap = snap,
+                          .query = query,
+                          .allowed = allowed,
+                          .q = vj_strdup(q),
+                          .limit = limit,
+                          .offset = offset};
+    job->work.data = job;
+    if (uv_queue_work(http_req_loop(req), &job->work, search_work,
+                      search_done) != 0) {
+        search_work(&job->work); /* no pool: answer here */
+        job->req = NULL;
+        http_req_paging(req, job->total, limit, offset);
+        http_req_json(req, 200, job->body, job->len);
+        index_query_free(job->query);
+        free(job->allowed);
+        free(job->q);
+        api_snapshot_unref(job->snap);
+        free(job);
+        return;
     }
-    json_t *o =
-        json_pack("{s:s, s:I, s:I, s:I, s:o, s:{s:o, s:o}}", "query", q,
-                  "total", (json_int_t)res.total, "limit", (json_int_t)limit,
-                  "offset", (json_int_t)offset, "items", items, "facets",
-                  "document", by_doc, "year", by_year);
-    http_req_paging(req, res.total, limit, offset);
-    index_result_cleanup(&res);
-    http_req_timing(req, "search", t1 - t0);
-    http_req_timing(req, "render", vj_now_us() - t1);
-    api__respond(req, 200, o);
-done:
+    http_req_suspend(req);
+    return;
+fail:
     index_query_free(query);
     api_snapshot_unref(snap);
 }

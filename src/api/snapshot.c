@@ -9,14 +9,55 @@
 #include <time.h>
 
 typedef struct {
-    corpus_t *corpus;
+    api_snapshot_t *snap;
+    const api_snapshot_options_t *opts;
     index_t *index;
     int rc;
 } index_job_t;
 
+static int cmp_int(const void *a, const void *b) {
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* The distinct published years and each document's among them. */
+static void years_index(api_snapshot_t *snap) {
+    size_t n = corpus_doc_count(snap->corpus), k = 0;
+    int *y = vj_malloc((n ? n : 1) * sizeof *y);
+    for (size_t d = 0; d < n; d++) {
+        const corpus_doc_t *doc = corpus_doc_at(snap->corpus, d);
+        if (doc->published.precision != CORPUS_PREC_NONE)
+            y[k++] = doc->published.year;
+    }
+    qsort(y, k, sizeof *y, cmp_int);
+    size_t u = 0;
+    for (size_t i = 0; i < k; i++)
+        if (u == 0 || y[u - 1] != y[i])
+            y[u++] = y[i];
+    if (u > UINT16_MAX - 1) /* cannot happen: years have four digits */
+        u = UINT16_MAX - 1;
+    snap->years = y;
+    snap->year_count = u;
+    snap->doc_year = vj_malloc((n ? n : 1) * sizeof *snap->doc_year);
+    for (size_t d = 0; d < n; d++) {
+        const corpus_doc_t *doc = corpus_doc_at(snap->corpus, d);
+        size_t at = u;
+        if (doc->published.precision != CORPUS_PREC_NONE) {
+            int *hit = bsearch(&doc->published.year, y, u, sizeof *y, cmp_int);
+            if (hit)
+                at = (size_t)(hit - y);
+        }
+        snap->doc_year[d] = (uint16_t)at;
+    }
+}
+
+/* What needs the corpus alone: the search index and the top terms. */
 static void *index_worker(void *arg) {
     index_job_t *job = arg;
-    job->rc = index_build(job->corpus, &job->index);
+    job->rc = index_build(job->snap->corpus, &job->index);
+    if (job->rc == 0)
+        job->rc = api__terms_count(job->snap, job->opts->lexicon_dir,
+                                   job->opts->on_problem, job->opts->data);
     return NULL;
 }
 
@@ -37,7 +78,7 @@ int api_snapshot_build(const api_snapshot_options_t *opts,
     if (rc != 0)
         goto fail_corpus;
     /* the search index does not depend on extraction: build it alongside */
-    index_job_t job = {snap->corpus, NULL, 0};
+    index_job_t job = {snap, opts, NULL, 0};
     pthread_t th;
     int threaded = pthread_create(&th, NULL, index_worker, &job) == 0;
     if (!threaded)
@@ -53,10 +94,8 @@ int api_snapshot_build(const api_snapshot_options_t *opts,
         rc = job.rc;
     if (rc != 0)
         goto fail_extract;
-    rc = api__terms_count(snap, opts->lexicon_dir, opts->on_problem,
-                          opts->data);
-    if (rc != 0)
-        goto fail_terms;
+
+    years_index(snap);
 
     time_t now = time(NULL);
     struct tm tm;
@@ -67,8 +106,8 @@ int api_snapshot_build(const api_snapshot_options_t *opts,
     *out = snap;
     return 0;
 
-fail_terms:
 fail_extract:
+    api__terms_free(snap);
     index_free(snap->index);
     extract_result_free(snap->extract);
     extract_lexicon_free(snap->xlex);
@@ -89,6 +128,8 @@ void api_snapshot_unref(api_snapshot_t *snap) {
     if (snap == NULL || atomic_fetch_sub(&snap->refs, 1) != 1)
         return;
     api__terms_free(snap);
+    free(snap->years);
+    free(snap->doc_year);
     index_free(snap->index);
     extract_result_free(snap->extract);
     extract_lexicon_free(snap->xlex);

@@ -86,6 +86,8 @@ struct http_req {
     size_t bytes; /* body bytes sent, for the access log */
     http_cached_t *cached; /* answered from a reusable response */
     int cache_fresh;       /* ... made by this request */
+    int suspended;         /* its handler answers later (http_req_resume) */
+    int resumed;
 };
 
 /* router.c */

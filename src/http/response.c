@@ -296,6 +296,8 @@ static void add_common(const http_server_t *s, struct MHD_Response *r,
     add(r, "Access-Control-Allow-Origin", s->cors_origin);
     add(r, "Access-Control-Expose-Headers", "ETag, Link, Server-Timing");
     add(r, "X-Content-Type-Options", "nosniff");
+    /* JSON is data, never a document: nothing may load or frame it */
+    add(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
 }
 
 /* --- Reusable responses ------------------------------------------------- */
@@ -363,6 +365,10 @@ http_cached_t *http_req_keep(http_req_t *req) {
     return c;
 }
 
+int http_req_answered_ok(const http_req_t *req) {
+    return req->answered && req->status == 200;
+}
+
 void http_req_answer_cached(http_req_t *req, http_cached_t *c) {
     if (req->answered)
         return;
@@ -377,8 +383,9 @@ static struct MHD_Response *cached_response(http_server_t *s,
                                             http_cached_t *c, int gz) {
     const char *body = gz ? c->gz : c->body;
     size_t len = gz ? c->gz_len : c->len;
-    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
-        len, (void *)(uintptr_t)body, cached_release, c);
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer_with_free_callback_cls(
+            len, (void *)(uintptr_t)body, cached_release, c);
     if (r == NULL)
         return NULL;
     c->refs++;

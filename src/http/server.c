@@ -181,6 +181,8 @@ static void dispatch(http_req_t *req) {
 
     uint64_t t0 = vj_now_us();
     req->route->route.handler(req, req->route->route.data);
+    if (req->suspended)
+        return; /* it answers later, from the loop */
     http_req_timing(req, "app", vj_now_us() - t0);
     if (!req->answered)
         http_req_problem(req, 500, "internal-error", NULL,
@@ -236,8 +238,16 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
     }
     if (req->queued)
         return MHD_YES;
+    if (req->resumed) { /* a suspended request's answer is ready */
+        http__req_queue(req);
+        return MHD_YES;
+    }
 answer:
     dispatch(req);
+    if (req->suspended) {
+        MHD_suspend_connection(conn);
+        return MHD_YES;
+    }
     http__req_queue(req);
     return MHD_YES;
 }
@@ -262,6 +272,27 @@ static void mhd_log_cb(void *cls, const char *fmt, va_list ap) {
     (void)cls;
     fputs("vjcorpus: http: ", stderr);
     vfprintf(stderr, fmt, ap);
+}
+
+static void timer_cb(uv_timer_t *h);
+
+void http_req_suspend(http_req_t *req) {
+    req->suspended = 1;
+}
+
+void http_req_resume(http_req_t *req) {
+    if (!req->answered)
+        http_req_problem(req, 500, "internal-error", NULL,
+                         "The handler gave no answer.");
+    req->suspended = 0;
+    req->resumed = 1;
+    MHD_resume_connection(req->conn);
+    /* the daemon's event fd wakes the poll too; pump soon in any case */
+    uv_timer_start(&req->srv->timer, timer_cb, 0, 0);
+}
+
+uv_loop_t *http_req_loop(const http_req_t *req) {
+    return req->srv->loop;
 }
 
 /* --- The loop --------------------------------------------------------- */
