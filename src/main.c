@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <unistd.h>
 
 typedef struct {
@@ -32,6 +33,8 @@ typedef struct {
     http_config_t http;
     unsigned drain_timeout_s;
     unsigned cache_mb;
+    int watch;
+    const char *web_dir;
 } config_t;
 
 static const char USAGE[] =
@@ -69,6 +72,10 @@ static const char USAGE[] =
     " [VJCORPUS_DRAIN_TIMEOUT] (10)\n"
     "  --cache-mb MB             response cache size, 0 for none"
     " [VJCORPUS_CACHE_MB] (64)\n"
+    "  --watch                   reload when the corpus folder changes"
+    " [VJCORPUS_WATCH=1]\n"
+    "  --web DIR                 the explorer page's files, \"\" for none"
+    " [VJCORPUS_WEB] (web)\n"
     "  -h, --help                this help\n"
     "  --version                 print the version\n";
 
@@ -115,6 +122,8 @@ enum {
     OPT_TIMEOUT,
     OPT_DRAIN,
     OPT_CACHE,
+    OPT_WATCH,
+    OPT_WEB,
     OPT_VERSION,
 };
 
@@ -158,6 +167,12 @@ static void apply(config_t *cfg, int opt, const char *v) {
     case OPT_CACHE:
         cfg->cache_mb = parse_uint("cache size", v, 1u << 20);
         break;
+    case OPT_WATCH:
+        cfg->watch = (int)parse_uint("watch", v, 1);
+        break;
+    case OPT_WEB:
+        cfg->web_dir = v;
+        break;
     }
 }
 
@@ -178,6 +193,8 @@ static void config_load(config_t *cfg, int argc, char **argv) {
         {"VJCORPUS_TIMEOUT", OPT_TIMEOUT},
         {"VJCORPUS_DRAIN_TIMEOUT", OPT_DRAIN},
         {"VJCORPUS_CACHE_MB", OPT_CACHE},
+        {"VJCORPUS_WATCH", OPT_WATCH},
+        {"VJCORPUS_WEB", OPT_WEB},
     };
     static const struct option longopts[] = {
         {"corpus", required_argument, NULL, OPT_CORPUS},
@@ -192,6 +209,8 @@ static void config_load(config_t *cfg, int argc, char **argv) {
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"drain-timeout", required_argument, NULL, OPT_DRAIN},
         {"cache-mb", required_argument, NULL, OPT_CACHE},
+        {"watch", no_argument, NULL, OPT_WATCH},
+        {"web", required_argument, NULL, OPT_WEB},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -202,6 +221,7 @@ static void config_load(config_t *cfg, int argc, char **argv) {
     cfg->lexicon_dir = "data/lexicon";
     cfg->drain_timeout_s = 10;
     cfg->cache_mb = 64;
+    cfg->web_dir = "web";
     http_config_init(&cfg->http);
 
     for (size_t i = 0; i < VJ_ARRAY_SIZE(envs); i++) {
@@ -223,6 +243,9 @@ static void config_load(config_t *cfg, int argc, char **argv) {
         case OPT_NO_ACCESS_LOG:
             apply(cfg, c, "0");
             break;
+        case OPT_WATCH:
+            apply(cfg, c, "1");
+            break;
         case ':':
             usage_error("option '%s' needs a value", argv[optind - 1]);
             break;
@@ -242,23 +265,43 @@ static void config_load(config_t *cfg, int argc, char **argv) {
 
 /* --- Loading ------------------------------------------------------------ */
 
+#define REPORT_KEEP 20 /* problems kept for /api/v1/health */
+
+/* The problems of one load: counted, printed, the first few kept. Build
+ * threads may report at once. */
 typedef struct {
     int problems;
     int quiet;
+    pthread_mutex_t lock;
+    char *kept[REPORT_KEEP];
+    size_t kept_count;
 } report_t;
+
+static void report_reset(report_t *r) {
+    for (size_t i = 0; i < r->kept_count; i++)
+        free(r->kept[i]);
+    r->kept_count = 0;
+    r->problems = 0;
+}
 
 static void print_problem(const corpus_problem_t *p, void *data) {
     report_t *r = data;
-    r->problems++;
-    if (r->quiet)
-        return;
+    char line[600];
     if (p->line && p->column)
-        fprintf(stderr, "%s:%u:%u: %s\n", p->file, p->line, p->column,
-                p->message);
+        snprintf(line, sizeof line, "%s:%u:%u: %s", p->file, p->line,
+                 p->column, p->message);
     else if (p->line)
-        fprintf(stderr, "%s:%u: %s\n", p->file, p->line, p->message);
+        snprintf(line, sizeof line, "%s:%u: %s", p->file, p->line,
+                 p->message);
     else
-        fprintf(stderr, "%s: %s\n", p->file, p->message);
+        snprintf(line, sizeof line, "%s: %s", p->file, p->message);
+    pthread_mutex_lock(&r->lock);
+    r->problems++;
+    if (r->kept_count < REPORT_KEEP)
+        r->kept[r->kept_count++] = vj_strdup(line);
+    if (!r->quiet)
+        fprintf(stderr, "%s\n", line);
+    pthread_mutex_unlock(&r->lock);
 }
 
 static int build(const config_t *cfg, report_t *r, api_snapshot_t **out) {
@@ -272,9 +315,12 @@ static int build(const config_t *cfg, report_t *r, api_snapshot_t **out) {
 }
 
 static int cmd_check(const config_t *cfg) {
-    report_t r = {0, 0};
+    report_t r = {.lock = PTHREAD_MUTEX_INITIALIZER};
     api_snapshot_t *snap = NULL;
     int rc = build(cfg, &r, &snap);
+    int problems = r.problems;
+    report_reset(&r);
+    r.problems = problems;
     if (rc != 0) {
         fprintf(stderr, "vjcorpus: %s: the corpus cannot be loaded\n",
                 cfg->corpus_dir);
@@ -292,9 +338,11 @@ static int cmd_check(const config_t *cfg) {
 }
 
 static int cmd_parse(const config_t *cfg) {
-    report_t r = {0, 0};
+    report_t r = {.lock = PTHREAD_MUTEX_INITIALIZER};
     api_snapshot_t *snap = NULL;
-    if (build(cfg, &r, &snap) != 0)
+    int rc = build(cfg, &r, &snap);
+    report_reset(&r);
+    if (rc != 0)
         return 1;
     char *s = api_snapshot_dump(snap);
     puts(s);
@@ -361,6 +409,9 @@ typedef struct {
     api_t *api;
     http_server_t *server;
     uv_signal_t sigint, sigterm, sighup;
+    uv_fs_event_t watch;  /* --watch: the corpus folder */
+    uv_timer_t debounce;  /* reload once changes stop for WATCH_QUIET_MS */
+    int watching;
     uv_work_t work;
     int loading;      /* a build is queued or running */
     int reload_again; /* SIGHUP arrived during a build */
@@ -378,9 +429,23 @@ static void close_signals(app_t *app) {
     uv_close((uv_handle_t *)&app->sigint, NULL);
     uv_close((uv_handle_t *)&app->sigterm, NULL);
     uv_close((uv_handle_t *)&app->sighup, NULL);
+    if (app->watching) {
+        app->watching = 0;
+        uv_close((uv_handle_t *)&app->watch, NULL);
+        uv_close((uv_handle_t *)&app->debounce, NULL);
+    }
 }
 
 static void shutdown_now(app_t *app) {
+    unsigned held = http_server_suspended(app->server);
+    if (held > 0) {
+        /* searches still computing on the threadpool: their connections
+         * cannot be closed cleanly, and there is nothing left to wait for */
+        fprintf(stderr, "vjcorpus: %u request%s still computing, exiting now\n",
+                held, held == 1 ? "" : "s");
+        fflush(stderr);
+        _exit(app->exit_code);
+    }
     http_server_stop(app->server);
     app->server = NULL;
     if (app->loading)
@@ -393,7 +458,7 @@ static void build_work_cb(uv_work_t *w) {
     const char *delay = getenv("VJCORPUS_DEBUG_LOAD_DELAY_MS");
     if (delay && *delay)
         usleep((useconds_t)atoi(delay) * 1000);
-    app->report.problems = 0;
+    report_reset(&app->report);
     app->built = NULL;
     app->build_rc = build(app->cfg, &app->report, &app->built);
 }
@@ -411,6 +476,15 @@ static void build_after_cb(uv_work_t *w, int status) {
         fprintf(stderr, "vjcorpus: %s: load failed (%s)%s\n",
                 app->cfg->corpus_dir, vj_strerror(app->build_rc),
                 first ? "" : "; still serving the previous snapshot");
+        char why[300];
+        snprintf(why, sizeof why, "%s: load failed (%s)",
+                 app->cfg->corpus_dir, vj_strerror(app->build_rc));
+        const char *msgs[REPORT_KEEP + 1];
+        size_t nm = 0;
+        msgs[nm++] = why;
+        for (size_t i = 0; i < app->report.kept_count; i++)
+            msgs[nm++] = app->report.kept[i];
+        api_note_load(app->api, API_LOAD_FAILED, msgs, nm);
         if (first) {
             app->exit_code = 1;
             app->stopping = 1;
@@ -419,6 +493,10 @@ static void build_after_cb(uv_work_t *w, int status) {
         return;
     }
     size_t n = corpus_doc_count(api_snapshot_corpus(app->built));
+    api_note_load(app->api,
+                  app->report.problems ? API_LOAD_PARTIAL : API_LOAD_OK,
+                  (const char *const *)app->report.kept,
+                  app->report.kept_count);
     api_publish(app->api, app->built);
     app->built = NULL;
     /* the build's scratch memory (and the old snapshot's, when no request
@@ -446,8 +524,13 @@ static void start_build(app_t *app) {
 
 static void drained_cb(http_server_t *s, void *data) {
     app_t *app = data;
-    (void)s;
-    fprintf(stderr, "vjcorpus: drained, exiting\n");
+    unsigned left = http_server_inflight(s);
+    if (left > 0)
+        fprintf(stderr, "vjcorpus: drain timeout, exiting with %u request%s "
+                        "unfinished\n",
+                left, left == 1 ? "" : "s");
+    else
+        fprintf(stderr, "vjcorpus: drained, exiting\n");
     shutdown_now(app);
 }
 
@@ -476,13 +559,52 @@ static void signal_cb(uv_signal_t *h, int signum) {
                       drained_cb, app);
 }
 
+/* --watch: a burst of changes (an editor saving, a copy of many files)
+ * becomes one reload, WATCH_QUIET_MS after the last of them. */
+#define WATCH_QUIET_MS 300
+
+static void debounce_cb(uv_timer_t *t) {
+    app_t *app = t->data;
+    if (app->stopping)
+        return;
+    fprintf(stderr, "vjcorpus: %s changed, reloading\n", app->cfg->corpus_dir);
+    start_build(app);
+}
+
+static void watch_cb(uv_fs_event_t *h, const char *file, int events,
+                     int status) {
+    app_t *app = h->data;
+    (void)file;
+    (void)events;
+    if (status < 0) {
+        fprintf(stderr, "vjcorpus: watching %s: %s\n", app->cfg->corpus_dir,
+                uv_strerror(status));
+        return;
+    }
+    uv_timer_start(&app->debounce, debounce_cb, WATCH_QUIET_MS, 0);
+}
+
+static void watch_start(app_t *app) {
+    uv_fs_event_init(app->loop, &app->watch);
+    uv_timer_init(app->loop, &app->debounce);
+    app->watch.data = app->debounce.data = app;
+    app->watching = 1;
+    int rc = uv_fs_event_start(&app->watch, watch_cb, app->cfg->corpus_dir, 0);
+    if (rc != 0)
+        fprintf(stderr, "vjcorpus: cannot watch %s: %s (SIGHUP still "
+                        "reloads)\n",
+                app->cfg->corpus_dir, uv_strerror(rc));
+}
+
 static int cmd_serve(config_t *cfg) {
     app_t app;
     memset(&app, 0, sizeof app);
     app.cfg = cfg;
+    pthread_mutex_init(&app.report.lock, NULL);
     app.loop = uv_default_loop();
     app.api = api_new();
     api_set_cache_bytes(app.api, (size_t)cfg->cache_mb << 20);
+    api_set_web_dir(app.api, cfg->web_dir);
     signal(SIGPIPE, SIG_IGN);
 
     const http_route_t *routes;
@@ -507,9 +629,12 @@ static int cmd_serve(config_t *cfg) {
     uv_signal_start(&app.sigint, signal_cb, SIGINT);
     uv_signal_start(&app.sigterm, signal_cb, SIGTERM);
     uv_signal_start(&app.sighup, signal_cb, SIGHUP);
+    if (cfg->watch)
+        watch_start(&app);
 
     start_build(&app);
     uv_run(app.loop, UV_RUN_DEFAULT);
+    report_reset(&app.report);
     api_free(app.api);
     if (uv_loop_close(app.loop) != 0)
         fprintf(stderr, "vjcorpus: loop closed with handles open\n");

@@ -45,6 +45,22 @@ api_t *api_new(void);
 void api_free(api_t *api);
 /* Serves snap from now on; steals the reference. */
 void api_publish(api_t *api, api_snapshot_t *snap);
+typedef enum {
+    API_LOAD_OK,      /* every file loaded */
+    API_LOAD_PARTIAL, /* loaded, with files skipped or repaired */
+    API_LOAD_FAILED,  /* nothing changed: the previous snapshot stays */
+} api_load_outcome_t;
+
+/* Records the outcome of a load or reload, for /api/v1/health
+ * (last_reload) and /metrics: problems[0..n) are its messages ("file:line:
+ * reason"), copied. Loop thread. */
+void api_note_load(api_t *api, api_load_outcome_t outcome,
+                   const char *const *problems, size_t n);
+
+/* The folder the explorer page is served from (GET / and GET /<file>);
+ * NULL or "" serves none. Default "web". */
+void api_set_web_dir(api_t *api, const char *dir);
+
 /* Bounds the response cache to bytes (0 turns it off; default 64 MiB). A
  * repeated GET of the same target is answered from the cache until the
  * next snapshot is published. */

@@ -16,6 +16,8 @@
 #ifndef VJCORPUS_HTTP_H
 #define VJCORPUS_HTTP_H
 
+#include "vjcorpus/common.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
@@ -35,6 +37,8 @@ enum {
     HTTP_ROUTE_ALWAYS = 1 << 1,
     /* The response must not be cached (Cache-Control: no-store). */
     HTTP_ROUTE_NO_STORE = 1 << 2,
+    /* Any query parameter is accepted (a page reads its own). */
+    HTTP_ROUTE_ANY_PARAMS = 1 << 3,
 };
 
 typedef struct {
@@ -93,6 +97,10 @@ void http_server_drain(http_server_t *s, uint64_t timeout_ms,
  * the handles are closed (run the loop). http_server_stop(NULL) is a no-op.
  */
 void http_server_stop(http_server_t *s);
+/* Requests suspended by their handler (work on the threadpool). The
+ * server must not be stopped while there are any: libmicrohttpd cannot
+ * close a suspended connection, and the work would answer a freed one. */
+unsigned http_server_suspended(const http_server_t *s);
 
 /* --- Requests --------------------------------------------------------- */
 
@@ -140,6 +148,14 @@ void http_req_raw(http_req_t *req, int status, const char *content_type,
 void http_req_problem(http_req_t *req, int status, const char *type_slug,
                       const char *param, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+
+/* Sets the Content-Security-Policy of req's answer (a static string),
+ * instead of the JSON default "default-src 'none'". */
+void http_req_csp(http_req_t *req, const char *policy);
+
+/* Appends the server's metrics in Prometheus text format to out: requests
+ * by route pattern and status, latency histograms, requests in flight. */
+void http_req_metrics(const http_req_t *req, vj_buf_t *out);
 
 /* --- Answering later ------------------------------------------------ */
 

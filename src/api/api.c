@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const list_params[] = {"sort", "order", "language", NULL};
 static const char *const timeline_params[] = {
@@ -64,6 +65,12 @@ api_t *api_new(void) {
     const http_route_t routes[] = {
         {"/api/v1/health", api__health, NULL,
          HTTP_ROUTE_ALWAYS | HTTP_ROUTE_NO_STORE, api},
+        {"/api/v1/health/live", api__health_live, NULL,
+         HTTP_ROUTE_ALWAYS | HTTP_ROUTE_NO_STORE, api},
+        {"/api/v1/health/ready", api__health_ready, NULL,
+         HTTP_ROUTE_ALWAYS | HTTP_ROUTE_NO_STORE, api},
+        {"/metrics", api__metrics, NULL,
+         HTTP_ROUTE_ALWAYS | HTTP_ROUTE_NO_STORE, api},
         {"/openapi.json", api__openapi, NULL, HTTP_ROUTE_ALWAYS, api},
         {"/api/v1/documents", api__documents_list, list_params,
          HTTP_ROUTE_LIST, api},
@@ -82,6 +89,11 @@ api_t *api_new(void) {
         {"/api/v1/stats", api__stats, stats_params, 0, api},
         {"/api/v1/search", api__search, search_params, HTTP_ROUTE_LIST, api},
         {"/api/v1/suggest", api__suggest, suggest_params, 0, api},
+        /* the explorer page, last: /{file} must not shadow the API */
+        {"/", api__web_index, NULL,
+         HTTP_ROUTE_ALWAYS | HTTP_ROUTE_ANY_PARAMS, api},
+        {"/{file}", api__web_file, NULL,
+         HTTP_ROUTE_ALWAYS | HTTP_ROUTE_ANY_PARAMS, api},
     };
     api->route_count = VJ_ARRAY_SIZE(routes);
     api->routes = vj_malloc(sizeof routes);
@@ -97,7 +109,28 @@ api_t *api_new(void) {
         api->routes[i].data = &api->wrapped[i];
     }
     api__cache_init(&api->cache, API__CACHE_DEFAULT_BYTES);
+    api->web_dir = vj_strdup("web");
     return api;
+}
+
+void api_note_load(api_t *api, api_load_outcome_t outcome,
+                   const char *const *problems, size_t n) {
+    api__load_note_t *l = &api->last_load;
+    for (size_t i = 0; i < l->problem_count; i++)
+        free(l->problems[i]);
+    free(l->problems);
+    l->problems = vj_calloc(n ? n : 1, sizeof *l->problems);
+    for (size_t i = 0; i < n; i++)
+        l->problems[i] = vj_strdup(problems[i]);
+    l->problem_count = n;
+    l->outcome = outcome;
+    l->set = 1;
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(l->at, sizeof l->at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if ((unsigned)outcome < 3)
+        api->loads[outcome]++;
 }
 
 void api_set_cache_bytes(api_t *api, size_t bytes) {
@@ -110,14 +143,19 @@ void api_free(api_t *api) {
         return;
     api_snapshot_unref(api->current);
     api__cache_free(&api->cache);
+    for (size_t i = 0; i < api->last_load.problem_count; i++)
+        free(api->last_load.problems[i]);
+    free(api->last_load.problems);
     free(api->routes);
     free(api->wrapped);
+    free(api->web_dir);
     free(api);
 }
 
 void api_publish(api_t *api, api_snapshot_t *snap) {
     api_snapshot_t *old = api->current;
     api->current = snap;
+    api->published_at = (int64_t)time(NULL);
     api__cache_clear(&api->cache);
     api_snapshot_unref(old);
 }

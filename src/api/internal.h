@@ -82,13 +82,32 @@ typedef struct {
     http_handler_cb handler;
 } api__route_t;
 
+/* The outcome of the last load (api_note_load). */
+typedef struct {
+    int set;
+    api_load_outcome_t outcome;
+    char at[32]; /* ISO 8601 UTC */
+    char **problems;
+    size_t problem_count;
+} api__load_note_t;
+
 struct api {
     api_snapshot_t *current;
+    api__load_note_t last_load;
+    uint64_t loads[3]; /* by outcome */
+    int64_t published_at; /* epoch seconds of the current snapshot */
+    char *web_dir;        /* the explorer page's files (web.c), or NULL */
     http_route_t *routes;
     size_t route_count;
     api__route_t *wrapped; /* one per route */
     api__cache_t cache;
 };
+
+void api__health_live(http_req_t *req, void *data);
+void api__health_ready(http_req_t *req, void *data);
+void api__metrics(http_req_t *req, void *data);
+void api__web_index(http_req_t *req, void *data);
+void api__web_file(http_req_t *req, void *data);
 
 /* Dumps o compactly, drops the reference and answers req with it. */
 void api__respond(http_req_t *req, int status, json_t *o);

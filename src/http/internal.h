@@ -23,6 +23,19 @@ typedef struct {
     size_t segment_count;
 } http__route_t;
 
+#define HTTP__BUCKETS 14
+#define HTTP__STATUSES 16
+
+/* Counts of one route (metrics.c). */
+typedef struct {
+    int status[HTTP__STATUSES];
+    uint64_t status_n[HTTP__STATUSES];
+    size_t status_count;
+    uint64_t bucket[HTTP__BUCKETS]; /* cumulative, as Prometheus wants */
+    uint64_t count;
+    double sum;
+} http__route_metrics_t;
+
 struct http_server {
     uv_loop_t *loop;
     struct MHD_Daemon *mhd;
@@ -40,12 +53,15 @@ struct http_server {
     uint16_t port;
     int ready;
     unsigned inflight;
+    unsigned suspended; /* requests whose handler answers later */
     int draining;
     int stopping;
     http_drained_cb drained_cb;
     void *drained_data;
 
     vj_buf_t log; /* access log lines, written once per pump */
+    http__route_metrics_t *metrics; /* per route, then the unmatched */
+    uint64_t unanswered;            /* closed before our answer */
 };
 
 struct http_req {
@@ -87,8 +103,15 @@ struct http_req {
     http_cached_t *cached; /* answered from a reusable response */
     int cache_fresh;       /* ... made by this request */
     int suspended;         /* its handler answers later (http_req_resume) */
+    const char *csp;       /* Content-Security-Policy, NULL: the JSON one */
     int resumed;
 };
+
+/* metrics.c */
+void http__metrics_init(http_server_t *s);
+void http__metrics_free(http_server_t *s);
+/* Counts a request that completed. */
+void http__metrics_count(http_server_t *s, const http_req_t *req);
 
 /* router.c */
 int http__routes_compile(http_server_t *s, const http_route_t *routes,

@@ -117,8 +117,9 @@ static int accepted(const http_route_t *r, const char *name) {
 int http__req_check_params(http_req_t *req) {
     for (size_t i = 0; i < req->query_count; i++) {
         const char *name = req->query[i].name;
-        if (name[0] == '_')
-            continue; /* cache busters */
+        if (name[0] == '_' ||
+            (req->route->route.flags & HTTP_ROUTE_ANY_PARAMS))
+            continue; /* cache busters; a page's own parameters */
         if (!accepted(&req->route->route, name)) {
             http_req_problem(req, 400, "unknown-parameter", name,
                              "Unknown query parameter '%s'.", name);

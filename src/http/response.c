@@ -283,7 +283,7 @@ static void add(struct MHD_Response *r, const char *name, const char *value) {
 /* The headers every response keeps (not Content-Type, ETag, Link,
  * Server-Timing and the status-specific ones). */
 static void add_common(const http_server_t *s, struct MHD_Response *r,
-                       int status, int no_store) {
+                       int status, int no_store, const char *csp) {
     add(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
     if (status != 304 && (no_store || status >= 300)) {
         add(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
@@ -297,7 +297,8 @@ static void add_common(const http_server_t *s, struct MHD_Response *r,
     add(r, "Access-Control-Expose-Headers", "ETag, Link, Server-Timing");
     add(r, "X-Content-Type-Options", "nosniff");
     /* JSON is data, never a document: nothing may load or frame it */
-    add(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    add(r, "Content-Security-Policy",
+        csp ? csp : "default-src 'none'; frame-ancestors 'none'");
 }
 
 /* --- Reusable responses ------------------------------------------------- */
@@ -365,6 +366,10 @@ http_cached_t *http_req_keep(http_req_t *req) {
     return c;
 }
 
+void http_req_csp(http_req_t *req, const char *policy) {
+    req->csp = policy;
+}
+
 int http_req_answered_ok(const http_req_t *req) {
     return req->answered && req->status == 200;
 }
@@ -395,7 +400,7 @@ static struct MHD_Response *cached_response(http_server_t *s,
     add(r, MHD_HTTP_HEADER_ETAG, etag);
     if (gz)
         add(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
-    add_common(s, r, 200, 0);
+    add_common(s, r, 200, 0, NULL);
     if (c->link)
         add(r, MHD_HTTP_HEADER_LINK, c->link);
     add(r, "Server-Timing", "cache;desc=\"hit\"");
@@ -460,15 +465,17 @@ void http__req_queue(http_req_t *req) {
     }
 
     int cacheable = status == 200 && !req->no_store;
+    const char *ae =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
     const char *inm =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
     if (cacheable && tag[0] && inm && http__etag_matches(inm, tag)) {
+        /* a 304 names the representation the 200 would have sent */
+        gz = req->body_len >= GZIP_MIN_BYTES && http__accepts_gzip(ae);
         status = 304;
         body_drop(req);
     }
 
-    const char *ae =
-        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
     if (req->body && req->body_len >= GZIP_MIN_BYTES && http__accepts_gzip(ae)) {
         size_t zlen;
         char *z = gzip_compress(req->body, req->body_len, &zlen);
@@ -501,9 +508,9 @@ void http__req_queue(http_req_t *req) {
         add(r, MHD_HTTP_HEADER_CONTENT_TYPE, req->content_type);
     if (etag[0])
         add(r, MHD_HTTP_HEADER_ETAG, etag);
-    if (gz)
+    if (gz && status != 304)
         add(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
-    add_common(s, r, status, req->no_store);
+    add_common(s, r, status, req->no_store, req->csp);
     if (req->link.len && status == 200)
         add(r, MHD_HTTP_HEADER_LINK, req->link.data);
     if (req->allow)

@@ -245,6 +245,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
 answer:
     dispatch(req);
     if (req->suspended) {
+        s->suspended++;
         MHD_suspend_connection(conn);
         return MHD_YES;
     }
@@ -260,6 +261,7 @@ static void completed_cb(void *cls, struct MHD_Connection *conn,
     (void)toe;
     if (req == NULL)
         return;
+    http__metrics_count(s, req);
     if (s->cfg.access_log)
         log_request(s, req);
     if (s->inflight > 0)
@@ -286,6 +288,8 @@ void http_req_resume(http_req_t *req) {
                          "The handler gave no answer.");
     req->suspended = 0;
     req->resumed = 1;
+    if (req->srv->suspended > 0)
+        req->srv->suspended--;
     MHD_resume_connection(req->conn);
     /* the daemon's event fd wakes the poll too; pump soon in any case */
     uv_timer_start(&req->srv->timer, timer_cb, 0, 0);
@@ -365,6 +369,7 @@ int http_server_start(uv_loop_t *loop, const http_config_t *cfg,
         snprintf(err, errlen, "a route pattern does not start with '/'");
         goto fail_routes;
     }
+    http__metrics_init(s);
 
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
@@ -420,6 +425,7 @@ int http_server_start(uv_loop_t *loop, const http_config_t *cfg,
 fail_daemon:
     MHD_stop_daemon(s->mhd);
 fail_routes:
+    http__metrics_free(s);
     http__routes_free(s);
     vj_buf_free(&s->log);
     free(s->host);
@@ -463,11 +469,16 @@ static void handle_closed_cb(uv_handle_t *h) {
     http_server_t *s = h->data;
     if (--s->handles_open > 0)
         return;
+    http__metrics_free(s);
     http__routes_free(s);
     vj_buf_free(&s->log);
     free(s->host);
     free(s->cors_origin);
     free(s);
+}
+
+unsigned http_server_suspended(const http_server_t *s) {
+    return s ? s->suspended : 0;
 }
 
 void http_server_stop(http_server_t *s) {

@@ -12,6 +12,13 @@
 // the schema (Ajv, JSON Schema 2020-12), and every header the response
 // object marks required is present and matches its schema. A few checks of
 // the contract the schemas cannot express follow (offsets, paging, ETags).
+// Every response checked must carry the Content-Security-Policy header.
+//
+// The server is started with VJCORPUS_DEBUG_LOAD_DELAY_MS (a test hook that
+// delays the first load) so the answers while loading are checked too: the
+// probes, /api/v1/health and /metrics. At the end, /metrics must be valid
+// Prometheus text (HELP and TYPE for every metric, consistent histograms)
+// and count the requests this script made, by route pattern and status.
 //
 // Special cases, as the document describes them:
 //   * a path no template matches answers components/responses/NotFound, and
@@ -37,6 +44,8 @@ const BIN = process.env.VJCORPUS_BIN || 'build/vjcorpus';
 const DOC_PATH = 'openapi/openapi.json';
 const CORPUS = 'data/corpus';
 const STARTUP_MS = 10_000;
+const LOAD_DELAY_MS = 1_500;
+const CSP = "default-src 'none'; frame-ancestors 'none'";
 const REQUEST_MS = 5_000;
 const DOC_ID = 'https://vjcorpus.invalid/openapi.json';
 const METHODS = ['get', 'head', 'options', 'put', 'post', 'delete', 'patch', 'trace'];
@@ -160,6 +169,8 @@ function findResponse(method, path, status) {
 // --- HTTP ------------------------------------------------------------------
 
 let port = 0;
+// Every answer received: {method, path (without the query), status}.
+const answered = [];
 
 // One request with node:http (raw: no decompression, any method, any URI
 // length, bodies on GET). Resolves {status, headers, body (Buffer, gunzipped
@@ -181,6 +192,7 @@ function request({method = 'GET', path, headers = {}, body = null}) {
                 const gzip = /gzip/i.test(res.headers['content-encoding'] || '');
                 if (gzip && buf.length)
                     buf = gunzipSync(buf);
+                answered.push({method, path: path.split('?')[0], status: res.statusCode});
                 resolve({status: res.statusCode, headers: res.headers, body: buf, rawLength, gzip});
             });
         });
@@ -236,6 +248,12 @@ function validate(label, method, path, res, {expectStatus} = {}) {
                 bad.push(`${name}: ${JSON.stringify(raw)} ${ajvErrors(v)}`);
         }
     }
+    // Every response, whatever the document lists for it.
+    const csp = res.headers['content-security-policy'];
+    if (csp === undefined)
+        missing.push('Content-Security-Policy');
+    else if (csp !== CSP)
+        bad.push(`Content-Security-Policy: ${JSON.stringify(csp)}`);
     check(missing.length === 0 && bad.length === 0, `${tag} headers`,
         [missing.length ? `missing ${missing.join(', ')}` : '', ...bad].filter(Boolean).join('; '));
 
@@ -262,6 +280,16 @@ function validate(label, method, path, res, {expectStatus} = {}) {
         `${ct} not in ${Object.keys(content).join(', ')}`))
         return undefined;
     check(/;\s*charset=utf-8/i.test(ct || ''), `${tag} charset=utf-8`, ct);
+    if (!/^application\/([a-z.+-]+\+)?json$/.test(mt)) {
+        // Not JSON (/metrics): the body as a string against the schema.
+        const text = res.body.toString('utf8');
+        const schema = content[mt].schema;
+        if (schema) {
+            const v = validatorAt(`${ptr}/content/${esc(mt)}/schema`);
+            check(v(text), `${tag} body matches schema`, ajvErrors(v));
+        }
+        return text;
+    }
     let json;
     try {
         json = JSON.parse(res.body.toString('utf8'));
@@ -327,7 +355,8 @@ const sleep = ms => new Promise(r => setTimeout(r, ms));
 function startServer() {
     return new Promise((resolve, reject) => {
         server = spawn(BIN, ['serve', '--corpus', CORPUS, '--host', '127.0.0.1', '--port', '0'],
-            {stdio: ['ignore', 'pipe', 'pipe']});
+            {stdio: ['ignore', 'pipe', 'pipe'],
+                env: {...process.env, VJCORPUS_DEBUG_LOAD_DELAY_MS: String(LOAD_DELAY_MS)}});
         const timer = setTimeout(() => reject(new Error(
             `no "listening on" line within ${STARTUP_MS} ms`)), STARTUP_MS);
         server.on('error', e => {
@@ -351,25 +380,254 @@ function startServer() {
     });
 }
 
-// Polls health until 200. Validates the first 503 if one is seen.
+// Polls health until 200. Validates the first 503 and checks what the
+// server answers while loading then (the load is delayed LOAD_DELAY_MS).
 async function waitReady(deadline) {
     let sawLoading = false;
     for (;;) {
+        let res = null;
         try {
-            const res = await request({path: '/api/v1/health'});
-            if (res.status === 200)
-                return;
-            if (res.status === 503 && !sawLoading) {
-                sawLoading = true;
-                validate('GET /api/v1/health (while loading)', 'GET', '/api/v1/health', res);
-            }
+            res = await request({path: '/api/v1/health'});
         } catch {
             // not accepting yet
+        }
+        if (res && res.status === 200) {
+            check(sawLoading, 'the server answered while loading',
+                'never saw a 503 from /api/v1/health (is VJCORPUS_DEBUG_LOAD_DELAY_MS honoured?)');
+            return;
+        }
+        if (res && res.status === 503 && !sawLoading) {
+            sawLoading = true;
+            const json = validate('GET /api/v1/health (while loading)', 'GET', '/api/v1/health', res);
+            if (json)
+                check(json.status === 'loading' && json.live === true && json.ready === false &&
+                    json.documents === 0 && json.loaded_at === null && json.last_reload === null,
+                'GET /api/v1/health (while loading) says loading, live, not ready, no last_reload',
+                JSON.stringify(json));
+            await whileLoading();
         }
         if (Date.now() > deadline)
             throw new Error(`/api/v1/health did not answer 200 within ${STARTUP_MS} ms`);
         await sleep(50);
     }
+}
+
+// The probes and /metrics while the corpus is loading.
+async function whileLoading() {
+    const W = '(while loading)';
+    const RD = '/api/v1/health/ready';
+    const LV = '/api/v1/health/live';
+    const ready = await run(`GET ${RD} ${W}`, {path: RD}, {expectStatus: 503});
+    if (ready.json)
+        check(ready.json.status === 'loading', `GET ${RD} ${W} says loading`, JSON.stringify(ready.json));
+    await run(`HEAD ${RD} ${W}`, {method: 'HEAD', path: RD}, {expectStatus: 503});
+    const live = await run(`GET ${LV} ${W}`, {path: LV}, {expectStatus: 200});
+    if (live.json)
+        check(live.json.status === 'live', `GET ${LV} ${W} says live`, JSON.stringify(live.json));
+    await run(`HEAD ${LV} ${W}`, {method: 'HEAD', path: LV}, {expectStatus: 200});
+    await run(`GET /api/v1/documents ${W}`, {path: '/api/v1/documents'}, {expectStatus: 503});
+    const m = await run(`GET /metrics ${W}`, {path: '/metrics'}, {expectStatus: 200});
+    if (typeof m.json === 'string') {
+        const fams = checkMetrics(`GET /metrics ${W}`, m.json);
+        const ready0 = gaugeValue(fams, 'vjcorpus_ready');
+        const docs0 = gaugeValue(fams, 'vjcorpus_snapshot_documents');
+        check(ready0 === 0 && docs0 === 0, `GET /metrics ${W} vjcorpus_ready 0, no documents`,
+            `vjcorpus_ready ${ready0}, vjcorpus_snapshot_documents ${docs0}`);
+    }
+    await run(`OPTIONS /metrics ${W}`, {method: 'OPTIONS', path: '/metrics'}, {expectStatus: 204});
+}
+
+// --- Prometheus text format ------------------------------------------------------
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\[\\"n])*)"(,|$)/y;
+const PROM_METRICS = {
+    vjcorpus_http_requests_total: 'counter',
+    vjcorpus_http_request_duration_seconds: 'histogram',
+    vjcorpus_http_requests_in_flight: 'gauge',
+    vjcorpus_ready: 'gauge',
+    vjcorpus_snapshot_age_seconds: 'gauge',
+    vjcorpus_snapshot_documents: 'gauge',
+    vjcorpus_snapshot_bytes: 'gauge',
+    vjcorpus_snapshot_passages: 'gauge',
+    vjcorpus_reloads_total: 'counter',
+    vjcorpus_cache_requests_total: 'counter',
+    vjcorpus_cache_entries: 'gauge',
+    vjcorpus_cache_bytes: 'gauge',
+};
+
+function promValue(v) {
+    if (v === '+Inf' || v === 'Inf')
+        return Infinity;
+    if (v === '-Inf')
+        return -Infinity;
+    if (v === 'NaN')
+        return NaN;
+    return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v) ? Number(v) : undefined;
+}
+
+// Parses Prometheus text format 0.0.4 into families (name -> {help, type,
+// samples: [{name, labels, value}]}) and the problems found.
+function parseMetrics(text) {
+    const problems = [];
+    const fams = new Map();
+    const fam = name => {
+        if (!fams.has(name))
+            fams.set(name, {name, help: null, type: null, samples: []});
+        return fams.get(name);
+    };
+    const lines = text.split('\n');
+    if (lines.pop() !== '')
+        problems.push('the body does not end with a newline');
+    lines.forEach((line, i) => {
+        const where = `line ${i + 1}`;
+        let m;
+        if ((m = /^# (HELP|TYPE) (\S+)(?: (.*))?$/.exec(line))) {
+            const [, kind, name, rest = ''] = m;
+            if (!METRIC_NAME.test(name))
+                return problems.push(`${where}: bad metric name ${name}`);
+            const f = fam(name);
+            const key = kind === 'HELP' ? 'help' : 'type';
+            if (f[key] !== null)
+                problems.push(`${where}: a second ${kind} for ${name}`);
+            if (f.samples.length)
+                problems.push(`${where}: ${kind} for ${name} after its samples`);
+            if (kind === 'TYPE' && !['counter', 'gauge', 'histogram', 'summary', 'untyped'].includes(rest))
+                problems.push(`${where}: bad TYPE ${rest}`);
+            if (kind === 'HELP' && !rest.trim())
+                problems.push(`${where}: empty HELP for ${name}`);
+            f[key] = rest;
+            return;
+        }
+        if (line.startsWith('#') || line.trim() === '')
+            return; // comments and blank lines are allowed
+        m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{((?:[^"}]|"(?:[^"\\]|\\.)*")*)\})? (\S+)(?: -?\d+)?$/.exec(line);
+        if (!m)
+            return problems.push(`${where}: not a sample: ${line}`);
+        const [, name, rawLabels = '', rawValue] = m;
+        const labels = {};
+        LABEL.lastIndex = 0;
+        while (LABEL.lastIndex < rawLabels.length) {
+            const start = LABEL.lastIndex;
+            const l = LABEL.exec(rawLabels);
+            if (!l || LABEL.lastIndex === start) {
+                problems.push(`${where}: bad labels {${rawLabels}}`);
+                break;
+            }
+            if (l[1] in labels)
+                problems.push(`${where}: label ${l[1]} twice`);
+            labels[l[1]] = l[2].replace(/\\n/g, '\n').replace(/\\(["\\])/g, '$1');
+        }
+        const value = promValue(rawValue);
+        if (value === undefined)
+            problems.push(`${where}: bad value ${rawValue}`);
+        // The family: the name itself, or a histogram's or summary's.
+        let f = fams.get(name);
+        if (!f || f.type === null) {
+            const base = name.replace(/_(bucket|sum|count)$/, '');
+            const b = fams.get(base);
+            if (b && (b.type === 'histogram' || b.type === 'summary'))
+                f = b;
+        }
+        if (!f || f.help === null || f.type === null)
+            return problems.push(`${where}: ${name} has no HELP and TYPE before it`);
+        if (f.type !== 'histogram' && f.type !== 'summary' && name !== f.name)
+            problems.push(`${where}: ${name} in family ${f.name} of type ${f.type}`);
+        if (f.type === 'counter' && !(value >= 0 && Number.isFinite(value)))
+            problems.push(`${where}: counter ${name} is ${rawValue}`);
+        f.samples.push({name, labels, value});
+    });
+    for (const f of fams.values())
+        if (f.help === null || f.type === null)
+            problems.push(`${f.name} has ${f.help === null ? 'no HELP' : 'no TYPE'}`);
+    return {fams, problems};
+}
+
+// Histogram problems: per label set, buckets with increasing le, cumulative
+// counts, a le="+Inf" bucket equal to _count, and a _sum.
+function histogramProblems(f) {
+    const problems = [];
+    const groups = new Map();
+    for (const s of f.samples) {
+        const {le, ...rest} = s.labels;
+        const key = JSON.stringify(Object.entries(rest).sort());
+        if (!groups.has(key))
+            groups.set(key, {buckets: [], sum: undefined, count: undefined});
+        const g = groups.get(key);
+        if (s.name === `${f.name}_bucket`) {
+            const bound = le === undefined ? undefined : promValue(le);
+            if (bound === undefined)
+                problems.push(`${f.name}_bucket ${key} without a valid le`);
+            else
+                g.buckets.push([bound, s.value]);
+        } else if (s.name === `${f.name}_sum`) {
+            g.sum = s.value;
+        } else if (s.name === `${f.name}_count`) {
+            g.count = s.value;
+        } else {
+            problems.push(`${s.name} in histogram ${f.name}`);
+        }
+    }
+    for (const [key, g] of groups) {
+        const b = g.buckets;
+        for (let i = 1; i < b.length; i++) {
+            if (!(b[i][0] > b[i - 1][0]))
+                problems.push(`${key}: le ${b[i][0]} after ${b[i - 1][0]}`);
+            if (b[i][1] < b[i - 1][1])
+                problems.push(`${key}: bucket le=${b[i][0]} has ${b[i][1]} < ${b[i - 1][1]} (not cumulative)`);
+        }
+        if (!b.length || b[b.length - 1][0] !== Infinity)
+            problems.push(`${key}: no le="+Inf" bucket last`);
+        else if (b[b.length - 1][1] !== g.count)
+            problems.push(`${key}: le="+Inf" is ${b[b.length - 1][1]} but _count is ${g.count}`);
+        if (g.sum === undefined || !(g.sum >= 0))
+            problems.push(`${key}: _sum ${g.sum}`);
+        if (b.some(([, v]) => !Number.isInteger(v) || v < 0))
+            problems.push(`${key}: a bucket count is not a non-negative integer`);
+    }
+    return {problems, groups};
+}
+
+// Checks a /metrics body; returns its families.
+function checkMetrics(label, text) {
+    const {fams, problems} = parseMetrics(text);
+    check(problems.length === 0, `${label} is Prometheus text, HELP and TYPE for every metric`,
+        problems.slice(0, 5).join('; '));
+    const missing = Object.entries(PROM_METRICS)
+        .filter(([name, type]) => !fams.has(name) || fams.get(name).type !== type)
+        .map(([name, type]) => `${name} (${type}${fams.has(name) ? `, not ${fams.get(name).type ?? 'untyped'}` : ''})`);
+    check(missing.length === 0, `${label} has every vjcorpus metric`, `missing ${missing.join(', ')}`);
+    const h = fams.get('vjcorpus_http_request_duration_seconds');
+    if (h) {
+        const {problems: hp, groups} = histogramProblems(h);
+        // Each route's _count is its requests over every status.
+        const totals = new Map();
+        for (const s of fams.get('vjcorpus_http_requests_total')?.samples || [])
+            totals.set(s.labels.route, (totals.get(s.labels.route) || 0) + s.value);
+        for (const [key, g] of groups) {
+            const route = Object.fromEntries(JSON.parse(key)).route;
+            if (totals.get(route) !== g.count)
+                hp.push(`route ${route}: _count ${g.count} but requests_total sums to ${totals.get(route)}`);
+        }
+        check(hp.length === 0, `${label} histograms cumulative, le="+Inf" = _count = requests`,
+            hp.slice(0, 5).join('; '));
+    }
+    const req = fams.get('vjcorpus_http_requests_total');
+    if (req) {
+        const bad = req.samples.filter(s => Object.keys(s.labels).sort().join() !== 'route,status' ||
+            !/^[1-5][0-9][0-9]$/.test(s.labels.status) || !Number.isInteger(s.value));
+        check(bad.length === 0, `${label} requests_total labelled by route and an HTTP status`,
+            bad.slice(0, 3).map(s => JSON.stringify(s)).join('; '));
+    }
+    return fams;
+}
+
+// The value of an unlabelled gauge (or the one sample with these labels).
+function gaugeValue(fams, name, labels = {}) {
+    const f = fams.get(name);
+    const s = f && f.samples.find(x => x.name === name &&
+        Object.entries(labels).every(([k, v]) => x.labels[k] === v));
+    return s ? s.value : undefined;
 }
 
 async function stopServer() {
@@ -414,6 +672,55 @@ async function scenarios() {
     await run(`HEAD ${H}`, {method: 'HEAD', path: H}, {expectStatus: 200});
     await run(`GET ${H}?_=1 (underscore ignored)`, {path: `${H}?_=1`}, {expectStatus: 200});
     await run(`GET ${H}?verbose=1 (unknown parameter)`, {path: `${H}?verbose=1`}, {expectStatus: 400});
+    if (health.json) {
+        const lr = health.json.last_reload;
+        check(health.json.live === true && lr && lr.status === 'ok' && lr.errors.length === 0 &&
+            health.json.skipped === 0, `GET ${H} live, last_reload ok without errors`, JSON.stringify(lr));
+    }
+
+    // The probes and the metrics.
+    const LV = '/api/v1/health/live';
+    const RD = '/api/v1/health/ready';
+    const M = '/metrics';
+    const live = await run(`GET ${LV}`, {path: LV}, {expectStatus: 200});
+    if (live.json)
+        check(live.json.status === 'live', `GET ${LV} says live`, JSON.stringify(live.json));
+    const ready = await run(`GET ${RD}`, {path: RD}, {expectStatus: 200});
+    if (ready.json)
+        check(ready.json.status === 'ready' && ready.json.documents === 5, `GET ${RD} says ready, 5 documents`,
+            JSON.stringify(ready.json));
+    const metrics = await run(`GET ${M}`, {path: M}, {expectStatus: 200});
+    if (metrics.res)
+        check(metrics.res.headers['content-type'] === 'text/plain; version=0.0.4; charset=utf-8',
+            `GET ${M} Content-Type is Prometheus text 0.0.4`, metrics.res.headers['content-type']);
+    if (typeof metrics.json === 'string') {
+        const fams = checkMetrics(`GET ${M}`, metrics.json);
+        check(gaugeValue(fams, 'vjcorpus_ready') === 1 && gaugeValue(fams, 'vjcorpus_snapshot_documents') === 5 &&
+            gaugeValue(fams, 'vjcorpus_snapshot_passages') > 0 && gaugeValue(fams, 'vjcorpus_snapshot_bytes') > 0 &&
+            gaugeValue(fams, 'vjcorpus_reloads_total', {outcome: 'ok'}) >= 1 &&
+            gaugeValue(fams, 'vjcorpus_reloads_total', {outcome: 'failed'}) === 0,
+        `GET ${M} ready, 5 documents, one ok load`);
+    }
+    await run(`GET ${M} Accept-Encoding: gzip`, {path: M, headers: {'Accept-Encoding': 'gzip'}},
+        {expectStatus: 200});
+    for (const path of [LV, RD, M]) {
+        await run(`HEAD ${path}`, {method: 'HEAD', path}, {expectStatus: 200});
+        await run(`GET ${path}?_=1 (underscore ignored)`, {path: `${path}?_=1`}, {expectStatus: 200});
+        const bad = await run(`GET ${path}?verbose=1 (unknown parameter)`, {path: `${path}?verbose=1`},
+            {expectStatus: 400});
+        if (bad.json)
+            check(bad.json.parameter === 'verbose' && bad.json.instance === path,
+                `GET ${path}?verbose=1 problem names verbose`, JSON.stringify(bad.json));
+        await run(`HEAD ${path}?verbose=1 (unknown parameter)`, {method: 'HEAD', path: `${path}?verbose=1`},
+            {expectStatus: 400});
+        await run(`OPTIONS ${path}`, {method: 'OPTIONS', path, headers: {
+            Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'GET',
+            'Access-Control-Request-Headers': 'if-none-match'}}, {expectStatus: 204});
+        const r = await run(`POST ${path}`, {method: 'POST', path}, {expectStatus: 405});
+        if (r.res)
+            check(r.res.headers.allow === 'GET, HEAD, OPTIONS', `POST ${path} Allow`, String(r.res.headers.allow));
+        await run(`GET ${path}/x`, {path: `${path}/x`}, {expectStatus: 404});
+    }
 
     const spec = await run('GET /openapi.json', {path: '/openapi.json'}, {expectStatus: 200});
     if (spec.json)
@@ -502,7 +809,8 @@ async function scenarios() {
 
     // Unknown paths.
     await run('GET /api/v1/nope', {path: '/api/v1/nope'}, {expectStatus: 404});
-    await run('GET /', {path: '/'}, {expectStatus: 404});
+    // (not / nor /<file>: the explorer page is served there)
+    await run('GET /api/', {path: '/api/'}, {expectStatus: 404});
     await run(`GET ${L}/${id}/extra`, {path: `${L}/${id}/extra`}, {expectStatus: 404});
 
     // 405.
@@ -1742,6 +2050,53 @@ async function main() {
         return;
     }
     await scenarios();
+    await metricsCountRequests();
+}
+
+// /metrics counts the requests this script made: per route pattern (the
+// document's path template) and status, at least as many as it received.
+// Only statuses answered after routing are compared (not 413/414/431 or
+// a malformed target, which may be refused before a route is chosen).
+async function metricsCountRequests() {
+    const expected = new Map();
+    let unmatched = 0;
+    for (const a of answered) {
+        const template = findPath(a.path);
+        if (!template) {
+            if (a.status === 404 && a.path.startsWith('/api/'))
+                unmatched++;
+            continue;
+        }
+        if (![200, 204, 304, 404, 405, 503].includes(a.status))
+            continue;
+        const key = `${template} ${a.status}`;
+        expected.set(key, (expected.get(key) || 0) + 1);
+    }
+    // A request is counted once it has completed on the server, which may be
+    // just after its client has the answer: poll briefly (bounded).
+    const deadline = Date.now() + 3000;
+    let short = [];
+    let fams = null;
+    let text = '';
+    for (;;) {
+        const res = await request({path: '/metrics'});
+        text = res.body.toString('utf8');
+        fams = parseMetrics(text).fams;
+        const counted = new Map();
+        for (const s of fams.get('vjcorpus_http_requests_total')?.samples || [])
+            counted.set(`${s.labels.route} ${s.labels.status}`, s.value);
+        short = [...expected].filter(([k, n]) => !(counted.get(k) >= n))
+            .map(([k, n]) => `${k}: ${counted.get(k) ?? 'none'} < ${n}`);
+        const um = counted.get('unmatched 404') ?? 0;
+        if (um < unmatched)
+            short.push(`unmatched 404: ${um} < ${unmatched}`);
+        if (short.length === 0 || Date.now() > deadline)
+            break;
+        await sleep(100);
+    }
+    check(short.length === 0, `GET /metrics counts the ${answered.length} requests made ` +
+        `(${expected.size} route/status pairs, ${unmatched} unmatched 404s)`, short.slice(0, 8).join('; '));
+    checkMetrics('GET /metrics (at the end)', text);
 }
 
 let crashed = null;
