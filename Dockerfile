@@ -27,11 +27,13 @@ WORKDIR /app
 COPY --from=build /src/build/vjcorpus /usr/local/bin/vjcorpus
 COPY data data
 COPY openapi openapi
+COPY web web
 USER vjcorpus
 ENV VJCORPUS_HOST=0.0.0.0 \
     VJCORPUS_PORT=8080 \
     VJCORPUS_CORPUS=/app/data/corpus \
-    VJCORPUS_LEXICON=/app/data/lexicon
+    VJCORPUS_LEXICON=/app/data/lexicon \
+    VJCORPUS_WEB=/app/web
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
     CMD ["vjcorpus", "health"]
