@@ -56,7 +56,8 @@ REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/replay/%)
 FUZZ_BIN   := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
 .PHONY: all run deps test check check-san check-unit check-api check-replay \
-        check-openapi lint-openapi check-container fuzz bench-search bench format clean
+        check-openapi lint-openapi check-container fuzz bench-search bench \
+        test-browser format clean
 
 all: $(BIN)
 
@@ -149,18 +150,40 @@ check-openapi: $(BIN)
 check-container: $(BIN)
 	tests/container/check-runtime-libs $(BIN)
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+# libFuzzer: the library is compiled once with coverage (fuzzer-no-link),
+# then each harness is linked against it. A UBSan finding stops the run like
+# an ASan one; a crasher is written to tests/fuzz/regression/<harness>/.
+FUZZ_FLAGS := -std=c11 -g -O1 -fno-omit-frame-pointer \
+              -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+FUZZ_OBJ   := $(LIB_SRC:%.c=$(BUILD)/fuzz-obj/%.o) $(BUILD)/fuzz-obj/openapi.o
+.SECONDARY: $(FUZZ_OBJ)
+
+$(BUILD)/fuzz-obj/%.o: %.c
 	@mkdir -p $(@D)
-	clang $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
-	    $(shell pkg-config --cflags $(PKGS)) $< $(LIB_SRC) src/api/openapi_blob.S \
+	clang $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP \
+	    -c $< -o $@
+
+$(BUILD)/fuzz-obj/openapi.o: src/api/openapi_blob.S openapi/openapi.json
+	@mkdir -p $(@D)
+	clang -c $< -o $@
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	clang $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJ) \
 	    $(LDLIBS) -o $@
 
+-include $(shell find $(BUILD)/fuzz-obj -name '*.d' 2>/dev/null)
+
+# Every harness runs even after one fails; the run fails if any did.
 fuzz: $(FUZZ_BIN)
-	@for f in $(FUZZ_BIN); do n=$$(basename $$f); echo "== $$n"; \
+	@failed=""; for f in $(FUZZ_BIN); do n=$$(basename $$f); echo "== $$n"; \
 	    mkdir -p $(BUILD)/fuzz-corpus/$$n tests/fuzz/regression/$$n; \
 	    $$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 	        -artifact_prefix=tests/fuzz/regression/$$n/ \
-	        $(BUILD)/fuzz-corpus/$$n tests/fuzz/corpus/$$n || exit 1; done
+	        $(BUILD)/fuzz-corpus/$$n tests/fuzz/corpus/$$n || \
+	        failed="$$failed $$n"; done; \
+	if [ -n "$$failed" ]; then echo "make fuzz: failed:$$failed"; exit 1; fi
 
 # Our search against SQLite FTS5 (unicode61 remove_diacritics 2) on the same
 # passages; installs libsqlite3-dev if missing. BENCH_ARGS: --repeat N
@@ -174,6 +197,13 @@ bench-search:
 # --duration S --seconds S --only startup,inproc,http --corpus DIR.
 bench:
 	BUILD=$(BUILD) bench/run $(BENCH_ARGS)
+
+# The explorer page (web/) in headless Chromium with Playwright: search,
+# timeline, article, projects, statistics, errors, cross-origin use;
+# screenshots into docs/screenshots/.
+test-browser: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	VJCORPUS_BIN=$(BIN) tests/browser/run
 
 format:
 	clang-format -i $$(find src include tests -name '*.[ch]')

@@ -68,6 +68,7 @@ int http__req_parse_uri(http_req_t *req) {
         return 0;
 
     const char *p = q + 1, *end = uri + len;
+    size_t others = 0; /* pairs other than limit and offset */
     while (p < end) {
         const char *amp = memchr(p, '&', (size_t)(end - p));
         const char *stop = amp ? amp : end;
@@ -87,14 +88,21 @@ int http__req_parse_uri(http_req_t *req) {
                 free(name);
                 return VJ_EINVAL;
             }
-            if (req->query_count == HTTP__MAX_QUERY) {
+            /* limit and offset aside, two fewer than fit: a paging link
+             * adds them, and must stay within the limit it is sent to */
+            int paging =
+                strcmp(name, "limit") == 0 || strcmp(name, "offset") == 0;
+            if (req->query_count == HTTP__MAX_QUERY ||
+                (!paging && others == HTTP__MAX_QUERY - 2)) {
                 free(name);
                 free(value);
                 http_req_problem(req, 400, "invalid-parameter", NULL,
-                                 "Too many query parameters (at most %d).",
-                                 HTTP__MAX_QUERY);
+                                 "Too many query parameters (at most %d "
+                                 "besides limit and offset).",
+                                 HTTP__MAX_QUERY - 2);
                 return VJ_EINVAL;
             }
+            others += !paging;
             req->query[req->query_count].name = name;
             req->query[req->query_count].value = value;
             req->query_count++;
