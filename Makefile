@@ -57,7 +57,7 @@ FUZZ_BIN   := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
 .PHONY: all run deps test check check-san check-unit check-api check-replay \
         check-openapi lint-openapi check-container fuzz bench-search bench \
-        test-browser format clean
+        test-browser check-valgrind soak format clean
 
 all: $(BIN)
 
@@ -204,6 +204,19 @@ bench:
 test-browser: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	VJCORPUS_BIN=$(BIN) tests/browser/run
+
+# make check-valgrind: unit + API suites under valgrind memcheck (plain -O1
+# build in build/vg); any leak or invalid access, in a Criterion worker or
+# the server under test, fails it. VALGRIND_ARGS: scripts/check-valgrind --help
+check-valgrind: deps
+	scripts/check-valgrind $(VALGRIND_ARGS)
+
+# make soak: wrk, 256 connections, every endpoint, 2 x 60 s, SIGHUP every
+# 5 s; fails on unintended non-2xx, socket errors, a crash or RSS growth
+# over 20 %. SOAK_ARGS: scripts/soak --help
+soak:
+	scripts/deps bench
+	BUILD=$(BUILD) scripts/soak $(SOAK_ARGS)
 
 format:
 	clang-format -i $$(find src include tests -name '*.[ch]')

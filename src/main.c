@@ -616,12 +616,7 @@ static int cmd_serve(config_t *cfg) {
         api_free(app.api);
         return 1;
     }
-    const char *h = cfg->http.host;
-    int v6 = strchr(h, ':') != NULL;
-    fprintf(stderr, "vjcorpus %s: listening on http://%s%s%s:%u\n",
-            VJCORPUS_VERSION, v6 ? "[" : "", h, v6 ? "]" : "",
-            http_server_port(app.server));
-
+    /* signals first: whoever reads the line below may signal at once */
     uv_signal_init(app.loop, &app.sigint);
     uv_signal_init(app.loop, &app.sigterm);
     uv_signal_init(app.loop, &app.sighup);
@@ -629,6 +624,12 @@ static int cmd_serve(config_t *cfg) {
     uv_signal_start(&app.sigint, signal_cb, SIGINT);
     uv_signal_start(&app.sigterm, signal_cb, SIGTERM);
     uv_signal_start(&app.sighup, signal_cb, SIGHUP);
+    const char *h = cfg->http.host;
+    int v6 = strchr(h, ':') != NULL;
+    fprintf(stderr, "vjcorpus %s: listening on http://%s%s%s:%u\n",
+            VJCORPUS_VERSION, v6 ? "[" : "", h, v6 ? "]" : "",
+            http_server_port(app.server));
+
     if (cfg->watch)
         watch_start(&app);
 
