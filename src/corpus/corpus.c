@@ -44,18 +44,22 @@ typedef struct {
     size_t count, cap;
 } problems_t;
 
+/* Appends a copy of p to ps. */
+static void problems_append(problems_t *ps, const corpus_problem_t *p) {
+    if (ps->count == ps->cap) {
+        ps->cap = ps->cap ? ps->cap * 2 : 8;
+        ps->items = vj_realloc(ps->items, ps->cap * sizeof *ps->items);
+    }
+    corpus_problem_t *c = &ps->items[ps->count++];
+    *c = *p;
+    c->file = vj_strdup(p->file ? p->file : "");
+    c->message = vj_strdup(p->message ? p->message : "");
+}
+
 static void problems_collect(const corpus_problem_t *p, void *data) {
     problems_t *ps = data;
-    if (!p->fatal) {
-        if (ps->count == ps->cap) {
-            ps->cap = ps->cap ? ps->cap * 2 : 8;
-            ps->items = vj_realloc(ps->items, ps->cap * sizeof *ps->items);
-        }
-        corpus_problem_t *c = &ps->items[ps->count++];
-        *c = *p;
-        c->file = vj_strdup(p->file ? p->file : "");
-        c->message = vj_strdup(p->message ? p->message : "");
-    }
+    if (!p->fatal)
+        problems_append(ps, p);
     if (ps->cb)
         ps->cb(p, ps->data);
 }
@@ -137,15 +141,7 @@ static int manifest_load(const char *dir, problems_t *ps,
 /* Keeps every problem, fatal ones too, to be replayed in file order
  * (problems_replay) after a parallel load. */
 static void problems_defer(const corpus_problem_t *p, void *data) {
-    problems_t *ps = data;
-    if (ps->count == ps->cap) {
-        ps->cap = ps->cap ? ps->cap * 2 : 4;
-        ps->items = vj_realloc(ps->items, ps->cap * sizeof *ps->items);
-    }
-    corpus_problem_t *c = &ps->items[ps->count++];
-    *c = *p;
-    c->file = vj_strdup(p->file ? p->file : "");
-    c->message = vj_strdup(p->message ? p->message : "");
+    problems_append(data, p);
 }
 
 static void problems_replay(problems_t *deferred, problems_t *ps) {

@@ -33,6 +33,8 @@
 #include "vjcorpus/text.h"
 
 #include <jansson.h>
+#include "vjcorpus/api.h"
+
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -42,54 +44,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FUZZ_MAX_INPUT (32 * 1024)
 
-/* --- The route table (the API's patterns, flags and parameter names) --- */
-
-static const char *const list_params[] = {"sort", "order", "language", NULL};
-static const char *const timeline_params[] = {
-    "from",     "to",    "type",   "actor",   "place", "q",
-    "document", "order", "format", "planned", NULL};
-static const char *const project_params[] = {"q",        "sector",   "status",
-                                             "funding",  "location", "partner",
-                                             "document", NULL};
-static const char *const statistic_params[] = {
-    "metric",   "unit", "from",  "to",    "q",
-    "document", "sort", "order", "group", NULL};
-static const char *const stats_params[] = {"top", NULL};
-static const char *const entity_params[] = {"type", "q", "document", "sort",
-                                            NULL};
-static const char *const search_params[] = {"q", "document", "from", "to",
-                                            NULL};
-static const char *const suggest_params[] = {"q", "limit", NULL};
-
-static void no_handler(http_req_t *req, void *data) {
-    (void)req;
-    (void)data;
-}
-
-static const http_route_t routes[] = {
-    {"/api/v1/health", no_handler, NULL, HTTP_ROUTE_ALWAYS, NULL},
-    {"/api/v1/documents", no_handler, list_params, HTTP_ROUTE_LIST, NULL},
-    {"/api/v1/documents/{id}", no_handler, NULL, 0, NULL},
-    {"/api/v1/timeline", no_handler, timeline_params, HTTP_ROUTE_LIST, NULL},
-    {"/api/v1/timeline/{id}", no_handler, NULL, 0, NULL},
-    {"/api/v1/entities", no_handler, entity_params, HTTP_ROUTE_LIST, NULL},
-    {"/api/v1/projects", no_handler, project_params, HTTP_ROUTE_LIST, NULL},
-    {"/api/v1/statistics", no_handler, statistic_params, HTTP_ROUTE_LIST, NULL},
-    {"/api/v1/stats", no_handler, stats_params, 0, NULL},
-    {"/api/v1/search", no_handler, search_params, HTTP_ROUTE_LIST, NULL},
-    {"/api/v1/suggest", no_handler, suggest_params, 0, NULL},
-    {"/", no_handler, NULL, HTTP_ROUTE_ALWAYS | HTTP_ROUTE_ANY_PARAMS, NULL},
-    {"/{file}", no_handler, NULL, HTTP_ROUTE_ALWAYS | HTTP_ROUTE_ANY_PARAMS,
-     NULL},
-};
+/* --- The route table: the API's own (api_routes), never dispatched --- */
 
 static http_server_t *server(void) {
     static http_server_t srv;
     static int compiled;
     if (!compiled) {
         compiled = 1;
-        if (http__routes_compile(&srv, routes,
-                                 sizeof routes / sizeof routes[0]) != 0)
+        static api_t *api; /* lives as long as the process */
+        const http_route_t *routes;
+        api = api_new();
+        size_t n = api_routes(api, &routes);
+        if (http__routes_compile(&srv, routes, n) != 0)
             abort();
     }
     return &srv;
