@@ -198,21 +198,6 @@ static inline const char *index__str(const index_t *ix,
 void index__prefix_range(const index_t *ix, const char *prefix, size_t n,
                          size_t *lo, size_t *hi);
 
-/* Occurrences, sorted: key = passage << 32 | token position; len is the
- * phrase length in tokens, w the weight of the occurrence. */
-typedef struct {
-    uint64_t *key;
-    float *w;
-    uint8_t *len;
-    size_t n, cap;
-} index__occ_t;
-
-void index__occ_free(index__occ_t *o);
-
-/* The occurrences of a phrase alternative over the whole index. */
-void index__alt_occurrences(const index_t *ix, const index__alt_t *a,
-                            index__occ_t *out);
-
 /* Does the folded term id match slot s? */
 int index__slot_has(const index__slot_t *s, uint32_t id);
 

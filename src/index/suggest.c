@@ -19,6 +19,52 @@
 #define SUGGEST_BUDGET (4u << 20) /* occurrences decoded */
 #define SUGGEST_SAMPLE 16
 
+/* Every occurrence of term t, in order, as passage << 32 | position (a
+ * new array of t->cf keys; caller frees). */
+static uint64_t *term_keys(const index_t *ix, const index__term_t *t) {
+    uint64_t *keys = vj_malloc((t->cf ? t->cf : 1) * sizeof *keys);
+    const uint8_t *p = ix->postings + t->post, *end = p + t->post_len;
+    const uint8_t *pp = ix->postings + t->pos;
+    uint32_t base = 0;
+    size_t n = 0;
+    while (p < end) {
+        uint32_t pass = base + index__varint_get(&p);
+        base = pass + 1;
+        uint32_t tf = index__varint_get(&p), pos = 0;
+        for (uint32_t k = 0; k < tf; k++) {
+            pos += index__varint_get(&pp);
+            keys[n++] = (uint64_t)pass << 32 | pos;
+        }
+    }
+    return keys;
+}
+
+/* The occurrences of the folded terms ids[0..k) in a row, by the key of
+ * the first: a new array (caller frees), its length in *n. */
+static uint64_t *phrase_keys(const index_t *ix, const uint32_t *ids, size_t k,
+                             size_t *n) {
+    uint64_t *out = term_keys(ix, &ix->folded[ids[0]]);
+    size_t kept = ix->folded[ids[0]].cf;
+    for (size_t j = 1; j < k && kept > 0; j++) {
+        const index__term_t *t = &ix->folded[ids[j]];
+        uint64_t *next = term_keys(ix, t);
+        size_t at = 0, m = 0;
+        for (size_t i = 0; i < kept; i++) {
+            uint64_t want = out[i] + j;
+            if ((uint32_t)want < j)
+                continue; /* position overflow */
+            while (at < t->cf && next[at] < want)
+                at++;
+            if (at < t->cf && next[at] == want)
+                out[m++] = out[i];
+        }
+        kept = m;
+        free(next);
+    }
+    *n = kept;
+    return out;
+}
+
 typedef struct {
     uint32_t exact;
     uint32_t count;
@@ -73,25 +119,17 @@ static sug_t *prefix_candidates(const index_t *ix, const char *prefix, size_t n,
  * occurrences of the context followed by exact term e. */
 static char *sample_display(const index_t *ix, const uint64_t *ctx, size_t nctx,
                             size_t k, uint32_t e) {
-    index__alt_t alt = {0};
-    index__slot_t slot = {0};
-    uint32_t fid = ix->exact[e].link;
-    slot.ids = &fid;
-    slot.n = 1;
-    slot.exact = INDEX__NONE;
-    alt.slots = &slot;
-    alt.n = 1;
-    index__occ_t o;
-    index__alt_occurrences(ix, &alt, &o);
+    const index__term_t *ft = &ix->folded[ix->exact[e].link];
+    uint64_t *keys = term_keys(ix, ft);
     char *texts[SUGGEST_SAMPLE];
     size_t counts[SUGGEST_SAMPLE], nt = 0, j = 0;
     for (size_t i = 0; i < nctx && nt < SUGGEST_SAMPLE; i++) {
         uint64_t want = ctx[i] + (k - 1);
-        while (j < o.n && o.key[j] < want)
+        while (j < ft->cf && keys[j] < want)
             j++;
-        if (j == o.n)
+        if (j == ft->cf)
             break;
-        if (o.key[j] != want)
+        if (keys[j] != want)
             continue;
         uint32_t p = (uint32_t)(ctx[i] >> 32), pos = (uint32_t)ctx[i];
         const corpus_doc_t *doc = corpus_doc_at(ix->corpus, ix->passage_doc[p]);
@@ -129,7 +167,7 @@ static char *sample_display(const index_t *ix, const uint64_t *ctx, size_t nctx,
             idx++;
         }
     }
-    index__occ_free(&o);
+    free(keys);
     if (nt == 0)
         return vj_strndup(ix->strings + ix->exact[e].display,
                           ix->exact[e].display_len);
@@ -181,23 +219,14 @@ int index_suggest(const index_t *ix, const char *q, size_t len, size_t limit,
     size_t nctx = 0;
     if (nt > 1) {
         /* the context phrase's occurrences */
-        index__slot_t slots[SUGGEST_CONTEXT];
         uint32_t ids[SUGGEST_CONTEXT];
         int known = 1;
         for (size_t i = 0; i + 1 < nt; i++) {
             ids[i] = index__dict_find(ix, 1, folded[i], flen[i]);
             known = known && ids[i] != INDEX__NONE;
-            slots[i] = (index__slot_t){&ids[i], 1, INDEX__NONE, 1.0f};
         }
-        index__occ_t o = {0};
-        if (known) {
-            index__alt_t alt = {slots, nt - 1};
-            index__alt_occurrences(ix, &alt, &o);
-        }
-        ctx = o.key;
-        nctx = o.n;
-        free(o.w);
-        free(o.len);
+        if (known)
+            ctx = phrase_keys(ix, ids, nt - 1, &nctx);
         /* count each candidate right after the context */
         size_t kept = 0, budget = SUGGEST_BUDGET;
         for (size_t i = 0; i < nc && i < SUGGEST_CANDIDATES && nctx; i++) {
@@ -205,29 +234,21 @@ int index_suggest(const index_t *ix, const char *q, size_t len, size_t limit,
             if (t->cf > budget)
                 continue;
             budget -= t->cf;
-            /* decode the exact postings */
-            const uint8_t *p = ix->postings + t->post, *end = p + t->post_len;
-            const uint8_t *pp = ix->postings + t->pos;
-            uint32_t base = 0, count = 0;
+            /* the candidate's occurrences right after the context */
+            uint64_t *keys = term_keys(ix, t);
+            uint32_t count = 0;
             uint64_t first = 0;
             size_t j = 0;
-            while (p < end) {
-                uint32_t pass = base + index__varint_get(&p);
-                base = pass + 1;
-                uint32_t tf = index__varint_get(&p), pos = 0;
-                for (uint32_t k = 0; k < tf; k++) {
-                    pos += index__varint_get(&pp);
-                    if (pos < nt - 1)
-                        continue;
-                    uint64_t start = (uint64_t)pass << 32 | (pos - (nt - 1));
-                    while (j < nctx && ctx[j] < start)
-                        j++;
-                    if (j < nctx && ctx[j] == start) {
-                        if (count++ == 0)
-                            first = start;
-                    }
-                }
+            for (size_t o = 0; o < t->cf; o++) {
+                if ((uint32_t)keys[o] < nt - 1)
+                    continue;
+                uint64_t start = keys[o] - (nt - 1);
+                while (j < nctx && ctx[j] < start)
+                    j++;
+                if (j < nctx && ctx[j] == start && count++ == 0)
+                    first = start;
             }
+            free(keys);
             if (count)
                 c[kept++] = (sug_t){c[i].exact, count, first};
         }
