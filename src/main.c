@@ -277,11 +277,11 @@ typedef struct {
     size_t kept_count;
 } report_t;
 
-static void report_reset(report_t *r) {
+/* Frees the problems kept (the count stays). */
+static void report_drop_kept(report_t *r) {
     for (size_t i = 0; i < r->kept_count; i++)
         free(r->kept[i]);
     r->kept_count = 0;
-    r->problems = 0;
 }
 
 static void print_problem(const corpus_problem_t *p, void *data) {
@@ -318,9 +318,7 @@ static int cmd_check(const config_t *cfg) {
     report_t r = {.lock = PTHREAD_MUTEX_INITIALIZER};
     api_snapshot_t *snap = NULL;
     int rc = build(cfg, &r, &snap);
-    int problems = r.problems;
-    report_reset(&r);
-    r.problems = problems;
+    report_drop_kept(&r);
     if (rc != 0) {
         fprintf(stderr, "vjcorpus: %s: the corpus cannot be loaded\n",
                 cfg->corpus_dir);
@@ -341,7 +339,7 @@ static int cmd_parse(const config_t *cfg) {
     report_t r = {.lock = PTHREAD_MUTEX_INITIALIZER};
     api_snapshot_t *snap = NULL;
     int rc = build(cfg, &r, &snap);
-    report_reset(&r);
+    report_drop_kept(&r);
     if (rc != 0)
         return 1;
     char *s = api_snapshot_dump(snap);
@@ -458,7 +456,8 @@ static void build_work_cb(uv_work_t *w) {
     const char *delay = getenv("VJCORPUS_DEBUG_LOAD_DELAY_MS");
     if (delay && *delay)
         usleep((useconds_t)atoi(delay) * 1000);
-    report_reset(&app->report);
+    report_drop_kept(&app->report);
+    app->report.problems = 0;
     app->built = NULL;
     app->build_rc = build(app->cfg, &app->report, &app->built);
 }
@@ -635,7 +634,7 @@ static int cmd_serve(config_t *cfg) {
 
     start_build(&app);
     uv_run(app.loop, UV_RUN_DEFAULT);
-    report_reset(&app.report);
+    report_drop_kept(&app.report);
     api_free(app.api);
     if (uv_loop_close(app.loop) != 0)
         fprintf(stderr, "vjcorpus: loop closed with handles open\n");

@@ -208,8 +208,9 @@ static void search_work(uv_work_t *w) {
     job->render_us = vj_now_us() - t1;
 }
 
-static void search_done(uv_work_t *w, int status) {
-    search_job_t *job = w->data;
+/* Answers the job's request with what search_work() made (status: the
+ * threadpool's, 0 when it ran). */
+static void search_answer(search_job_t *job, int status) {
     http_req_t *req = job->req;
     if (status != 0 || job->body == NULL) {
         free(job->body);
@@ -222,12 +223,21 @@ static void search_done(uv_work_t *w, int status) {
         http_req_json(req, 200, job->body, job->len);
         api__cache_keep(job->api, req, job->generation);
     }
-    http_req_resume(req);
+}
+
+static void search_job_free(search_job_t *job) {
     index_query_free(job->query);
     free(job->allowed);
     free(job->q);
     api_snapshot_unref(job->snap);
     free(job);
+}
+
+static void search_done(uv_work_t *w, int status) {
+    search_job_t *job = w->data;
+    search_answer(job, status);
+    http_req_resume(job->req);
+    search_job_free(job);
 }
 
 void api__search(http_req_t *req, void *data) {
@@ -284,14 +294,8 @@ void api__search(http_req_t *req, void *data) {
     if (uv_queue_work(http_req_loop(req), &job->work, search_work,
                       search_done) != 0) {
         search_work(&job->work); /* no pool: answer here */
-        job->req = NULL;
-        http_req_paging(req, job->total, limit, offset);
-        http_req_json(req, 200, job->body, job->len);
-        index_query_free(job->query);
-        free(job->allowed);
-        free(job->q);
-        api_snapshot_unref(job->snap);
-        free(job);
+        search_answer(job, 0);
+        search_job_free(job);
         return;
     }
     http_req_suspend(req);
